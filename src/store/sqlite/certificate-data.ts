@@ -1,0 +1,173 @@
+import { conflict } from '../errors.ts';
+import { newId, newUuid, nowIso } from '../ids.ts';
+import type {
+  CertificateAuthorityPatch,
+  ClientCertificateQuery,
+  NewCertificateAuthority,
+  NewClientCertificate,
+} from '../store.ts';
+import type {
+  CertificateAuthority,
+  ClientCertificate,
+  ClientCertificateStatus,
+  Page,
+} from '../types.ts';
+import { OperationalData } from './operational-data.ts';
+import { toCertificateAuthority, toClientCertificate } from './rows.ts';
+import { limits } from './statements.ts';
+
+/** Statuses in which the edge must treat a certificate as revoked. */
+const REVOKED_STATES: readonly ClientCertificateStatus[] = ['pending_revocation', 'revoked'];
+
+/** Certificate authorities and the client certificates they issued. */
+export class CertificateData extends OperationalData {
+  async createCertificateAuthority(input: NewCertificateAuthority): Promise<CertificateAuthority> {
+    const id = input.id ?? newId();
+    const now = nowIso();
+    this.run(
+      `certificate authority ${input.name}`,
+      `INSERT INTO certificate_authorities (id, account_id, kind, name, certificate_pem,
+         sealed_private_key, created_on, modified_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      id,
+      input.accountId,
+      input.kind,
+      input.name,
+      input.certificatePem,
+      input.sealedPrivateKey,
+      now,
+      now,
+    );
+    this.ctx.record({ type: 'certificate_authority', id, op: 'create' });
+    return this.must(await this.getCertificateAuthority(id), 'certificate authority', id);
+  }
+
+  async getCertificateAuthority(id: string): Promise<CertificateAuthority | undefined> {
+    const row = this.get('SELECT * FROM certificate_authorities WHERE id = ?', id);
+    return row && toCertificateAuthority(row);
+  }
+
+  async listCertificateAuthorities(accountId: string): Promise<CertificateAuthority[]> {
+    return this.all(
+      'SELECT * FROM certificate_authorities WHERE account_id = ? ORDER BY created_on, id',
+      accountId,
+    ).map(toCertificateAuthority);
+  }
+
+  async updateCertificateAuthority(
+    id: string,
+    patch: CertificateAuthorityPatch,
+  ): Promise<CertificateAuthority> {
+    const ca = this.must(await this.getCertificateAuthority(id), 'certificate authority', id);
+    const next = { ...ca, ...patch };
+    this.run(
+      `certificate authority ${id}`,
+      `UPDATE certificate_authorities SET name = ?, crl_number = ?, crl_der = ?, modified_on = ?
+       WHERE id = ?`,
+      next.name,
+      next.crlNumber,
+      next.crlDer,
+      nowIso(),
+      id,
+    );
+    this.ctx.record({ type: 'certificate_authority', id, op: 'update' });
+    return this.must(await this.getCertificateAuthority(id), 'certificate authority', id);
+  }
+
+  async deleteCertificateAuthority(id: string): Promise<void> {
+    this.must(await this.getCertificateAuthority(id), 'certificate authority', id);
+    const hosts = this.count(
+      'SELECT COUNT(*) AS n FROM hosts WHERE certificate_authority_id = ?',
+      id,
+    );
+    if (hosts > 0) throw conflict(`certificate authority ${id} is used by ${hosts} host(s)`);
+    const certs = this.count(
+      'SELECT COUNT(*) AS n FROM client_certificates WHERE certificate_authority_id = ?',
+      id,
+    );
+    if (certs > 0) throw conflict(`certificate authority ${id} has issued ${certs} certificate(s)`);
+    this.run(`certificate authority ${id}`, 'DELETE FROM certificate_authorities WHERE id = ?', id);
+    this.ctx.record({ type: 'certificate_authority', id, op: 'delete' });
+  }
+
+  async createClientCertificate(input: NewClientCertificate): Promise<ClientCertificate> {
+    const id = input.id ?? newUuid();
+    const seq = this.count('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM client_certificates');
+    this.run(
+      `client certificate ${input.serialNumber}`,
+      `INSERT INTO client_certificates (id, zone_id, certificate_authority_id, serial_number,
+         fingerprint_sha256, certificate_pem, csr_pem, common_name, status, validity_days,
+         issued_on, expires_on, details, sealed_private_key, seq)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?)`,
+      id,
+      input.zoneId,
+      input.certificateAuthorityId,
+      input.serialNumber.toUpperCase(),
+      input.fingerprintSha256.toLowerCase(),
+      input.certificatePem,
+      input.csrPem,
+      input.commonName,
+      input.validityDays,
+      input.issuedOn,
+      input.expiresOn,
+      JSON.stringify(input.details),
+      input.sealedPrivateKey,
+      seq,
+    );
+    this.ctx.record({ type: 'client_certificate', id, zoneId: input.zoneId, op: 'create' });
+    return this.must(await this.getClientCertificate(id), 'client certificate', id);
+  }
+
+  async getClientCertificate(id: string): Promise<ClientCertificate | undefined> {
+    const row = this.get('SELECT * FROM client_certificates WHERE id = ?', id);
+    return row && toClientCertificate(row);
+  }
+
+  async listClientCertificates(query: ClientCertificateQuery): Promise<Page<ClientCertificate>> {
+    const [limit, offset] = limits(query);
+    const where = query.status ? 'zone_id = ? AND status = ?' : 'zone_id = ?';
+    const params = query.status ? [query.zoneId, query.status] : [query.zoneId];
+    const rows = this.all(
+      `SELECT * FROM client_certificates WHERE ${where} ORDER BY seq LIMIT ? OFFSET ?`,
+      ...params,
+      limit,
+      offset,
+    );
+    const total = this.count(
+      `SELECT COUNT(*) AS n FROM client_certificates WHERE ${where}`,
+      ...params,
+    );
+    return { items: rows.map(toClientCertificate), total };
+  }
+
+  async setClientCertificateStatus(
+    id: string,
+    status: ClientCertificateStatus,
+  ): Promise<ClientCertificate> {
+    const cert = this.must(await this.getClientCertificate(id), 'client certificate', id);
+    const revokedOn =
+      REVOKED_STATES.includes(status) && !REVOKED_STATES.includes(cert.status)
+        ? nowIso()
+        : cert.revokedOn;
+    // The version the change will commit at: the edge compares it with the version it applied.
+    const version = this.count("SELECT value + 1 AS n FROM meta WHERE key = 'config_version'");
+    this.run(
+      `client certificate ${id}`,
+      `UPDATE client_certificates SET status = ?, revoked_on = ?, status_version = ? WHERE id = ?`,
+      status,
+      revokedOn,
+      version,
+      id,
+    );
+    this.ctx.record({ type: 'client_certificate', id, zoneId: cert.zoneId, op: 'update' });
+    return this.must(await this.getClientCertificate(id), 'client certificate', id);
+  }
+
+  async listRevokedSerials(certificateAuthorityId: string): Promise<string[]> {
+    return this.all(
+      `SELECT serial_number FROM client_certificates
+       WHERE certificate_authority_id = ? AND status IN ('pending_revocation', 'revoked')
+       ORDER BY serial_number`,
+      certificateAuthorityId,
+    ).map((r) => r.serial_number as string);
+  }
+}

@@ -1,0 +1,142 @@
+import type {
+  Account,
+  ApiToken,
+  AuditEntry,
+  CertificateAuthority,
+  ClientCertificate,
+  FirewallEvent,
+  Host,
+  Rule,
+  Zone,
+} from '../types.ts';
+
+// Row shapes as better-sqlite3 returns them, and their mapping to records. Booleans are
+// stored as 0/1, JSON as text, binary as BLOB (a Buffer when read).
+
+type Row = Record<string, unknown>;
+
+const str = (v: unknown): string => v as string;
+const strOrNull = (v: unknown): string | null => (v === null ? null : (v as string));
+const bytesOrNull = (v: unknown): Uint8Array | null =>
+  v === null ? null : new Uint8Array(v as Buffer);
+const json = <T>(v: unknown): T => JSON.parse(v as string) as T;
+const jsonOrNull = <T>(v: unknown): T | null => (v === null ? null : json<T>(v));
+
+export const toAccount = (r: Row): Account => ({
+  id: str(r.id),
+  name: str(r.name),
+  createdOn: str(r.created_on),
+});
+
+export const toZone = (r: Row): Zone => ({
+  id: str(r.id),
+  accountId: str(r.account_id),
+  name: str(r.name),
+  paused: r.paused === 1,
+  createdOn: str(r.created_on),
+  modifiedOn: str(r.modified_on),
+});
+
+export const toHost = (r: Row): Host => ({
+  id: str(r.id),
+  zoneId: str(r.zone_id),
+  hostname: str(r.hostname),
+  origin: str(r.origin),
+  mtlsEnabled: r.mtls_enabled === 1,
+  certificateAuthorityId: strOrNull(r.certificate_authority_id),
+  identityHeaders: json(r.identity_headers),
+  createdOn: str(r.created_on),
+  modifiedOn: str(r.modified_on),
+});
+
+export const toCertificateAuthority = (r: Row): CertificateAuthority => ({
+  id: str(r.id),
+  accountId: str(r.account_id),
+  kind: str(r.kind) as CertificateAuthority['kind'],
+  name: str(r.name),
+  certificatePem: str(r.certificate_pem),
+  sealedPrivateKey: bytesOrNull(r.sealed_private_key),
+  crlNumber: r.crl_number as number,
+  crlDer: bytesOrNull(r.crl_der),
+  createdOn: str(r.created_on),
+  modifiedOn: str(r.modified_on),
+});
+
+export const toClientCertificate = (r: Row): ClientCertificate => ({
+  id: str(r.id),
+  zoneId: str(r.zone_id),
+  certificateAuthorityId: str(r.certificate_authority_id),
+  serialNumber: str(r.serial_number),
+  fingerprintSha256: str(r.fingerprint_sha256),
+  certificatePem: str(r.certificate_pem),
+  csrPem: str(r.csr_pem),
+  commonName: str(r.common_name),
+  status: str(r.status) as ClientCertificate['status'],
+  validityDays: r.validity_days as number,
+  issuedOn: str(r.issued_on),
+  expiresOn: str(r.expires_on),
+  revokedOn: strOrNull(r.revoked_on),
+  details: json(r.details),
+  sealedPrivateKey: bytesOrNull(r.sealed_private_key),
+  statusVersion: r.status_version as number,
+});
+
+export const toRule = (r: Row): Rule => ({
+  id: str(r.id),
+  zoneId: str(r.zone_id),
+  position: r.position as number,
+  action: str(r.action) as Rule['action'],
+  expression: str(r.expression),
+  description: str(r.description),
+  enabled: r.enabled === 1,
+  ref: str(r.ref),
+  actionParameters: jsonOrNull(r.action_parameters),
+  version: r.version as number,
+  lastUpdated: str(r.last_updated),
+});
+
+export const toApiToken = (r: Row): ApiToken => ({
+  id: str(r.id),
+  name: str(r.name),
+  secretHash: str(r.secret_hash),
+  status: str(r.status) as ApiToken['status'],
+  policies: json(r.policies),
+  issuedOn: str(r.issued_on),
+  modifiedOn: str(r.modified_on),
+  expiresOn: strOrNull(r.expires_on),
+  lastUsedOn: strOrNull(r.last_used_on),
+});
+
+export const toAuditEntry = (r: Row): AuditEntry => ({
+  id: str(r.id),
+  accountId: str(r.account_id),
+  actor: str(r.actor),
+  action: str(r.action),
+  resourceType: str(r.resource_type),
+  resourceId: str(r.resource_id),
+  zoneId: strOrNull(r.zone_id),
+  before: jsonOrNull(r.before),
+  after: jsonOrNull(r.after),
+  when: str(r.at),
+});
+
+export const toFirewallEvent = (r: Row): FirewallEvent => ({
+  id: str(r.id),
+  time: r.time as number,
+  zoneId: str(r.zone_id),
+  host: str(r.host),
+  ruleId: strOrNull(r.rule_id),
+  action: str(r.action),
+  reason: str(r.reason),
+  clientIp: str(r.client_ip),
+  method: str(r.method),
+  path: str(r.path),
+  certFingerprint: strOrNull(r.cert_fingerprint),
+  certSerial: strOrNull(r.cert_serial),
+  rayId: str(r.ray_id),
+});
+
+/** Encodes a value for a JSON column; undefined is stored as NULL. */
+export function toJson(value: unknown): string | null {
+  return value === undefined ? null : JSON.stringify(value);
+}

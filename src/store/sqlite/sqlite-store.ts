@@ -1,0 +1,222 @@
+import Database from 'better-sqlite3';
+import { ChangeFeed } from '../change-feed.ts';
+import { StoreError, StoreErrorCode } from '../errors.ts';
+import { checkMigrations, type Migration } from '../migration.ts';
+import type { Store, StoreData, Transaction } from '../store.ts';
+import type { ChangedItem, ConfigChange } from '../types.ts';
+import { sqliteMigrations } from './migrations.ts';
+import { SqliteData } from './sqlite-data.ts';
+import type { TxContext } from './statements.ts';
+
+export interface SqliteStoreOptions {
+  /** Path of the database file, or `:memory:`. */
+  path: string;
+  /** Migrations to apply; the shipped schema unless a test supplies its own. */
+  migrations?: readonly Migration[];
+  /** How long to wait for another process's write lock before failing, in ms. Default 5000. */
+  busyTimeoutMs?: number;
+  /** Called when a change-feed subscriber throws. */
+  onListenerError?: (err: unknown) => void;
+}
+
+/** Every `StoreData` method; the compiler checks that none is missing. */
+const DATA_METHODS = [
+  'createAccount',
+  'getAccount',
+  'listAccounts',
+  'updateAccount',
+  'createZone',
+  'getZone',
+  'listZones',
+  'updateZone',
+  'deleteZone',
+  'createHost',
+  'getHost',
+  'getHostByName',
+  'listHosts',
+  'updateHost',
+  'deleteHost',
+  'createCertificateAuthority',
+  'getCertificateAuthority',
+  'listCertificateAuthorities',
+  'updateCertificateAuthority',
+  'deleteCertificateAuthority',
+  'createClientCertificate',
+  'getClientCertificate',
+  'listClientCertificates',
+  'setClientCertificateStatus',
+  'listRevokedSerials',
+  'createRule',
+  'getRule',
+  'listRules',
+  'updateRule',
+  'deleteRule',
+  'replaceRules',
+  'createApiToken',
+  'getApiToken',
+  'getApiTokenBySecretHash',
+  'listApiTokens',
+  'updateApiToken',
+  'deleteApiToken',
+  'appendAudit',
+  'listAudit',
+  'insertEvents',
+  'queryEvents',
+  'deleteEventsBefore',
+  'configVersion',
+] as const satisfies readonly (keyof StoreData)[];
+
+type Missing = Exclude<keyof StoreData, (typeof DATA_METHODS)[number]>;
+const everyMethodListed: Missing extends never ? true : Missing = true;
+void everyMethodListed;
+
+/**
+ * The embedded store: one SQLite file in WAL mode. Node runs one statement at a time, but an
+ * async transaction yields between statements, so transactions are serialized by a queue:
+ * nothing else reads or writes the connection while one is open, and a caller never sees a
+ * change that may still roll back.
+ */
+export class SqliteStore {
+  readonly #db: Database.Database;
+  readonly #feed: ChangeFeed;
+  readonly #statements = new Map<string, Database.Statement>();
+  #queue: Promise<unknown> = Promise.resolve();
+  #closed = false;
+
+  private constructor(db: Database.Database, feed: ChangeFeed) {
+    this.#db = db;
+    this.#feed = feed;
+  }
+
+  /** Opens (creating if needed) the database and applies pending migrations. */
+  static open(options: SqliteStoreOptions): Store {
+    const db = openDatabase(options);
+    try {
+      migrate(db, options.migrations ?? sqliteMigrations);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    const store = new SqliteStore(db, new ChangeFeed(options.onListenerError));
+    return store.#facade();
+  }
+
+  #facade(): Store {
+    const methods = Object.fromEntries(
+      DATA_METHODS.map((name) => [
+        name,
+        (...args: unknown[]) =>
+          this.transaction((tx) => (tx[name] as (...a: unknown[]) => Promise<unknown>)(...args)),
+      ]),
+    ) as unknown as StoreData;
+    return {
+      ...methods,
+      transaction: (fn) => this.transaction(fn),
+      subscribe: (listener) => this.#feed.subscribe(listener),
+      schemaVersion: async () => schemaVersion(this.#db),
+      close: () => this.close(),
+    };
+  }
+
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    const run = this.#queue.then(() => this.#runTransaction(fn));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #runTransaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    if (this.#closed) throw new StoreError(StoreErrorCode.Unavailable, 'the store is closed');
+    const items: ChangedItem[] = [];
+    let open = true;
+    const ctx: TxContext = {
+      db: this.#db,
+      record: (item) => items.push(item),
+      assertOpen: () => {
+        if (!open) throw new Error('store handle used after its transaction ended');
+      },
+    };
+    this.#db.exec('BEGIN IMMEDIATE');
+    let result: T;
+    let change: ConfigChange | undefined;
+    try {
+      result = await fn(new SqliteData(ctx, this.#statements));
+      if (items.length > 0) change = { version: bumpVersion(this.#db), items };
+      this.#db.exec('COMMIT');
+    } catch (err) {
+      if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
+      throw err;
+    } finally {
+      open = false;
+    }
+    if (change) this.#feed.publish(change);
+    return result;
+  }
+
+  async close(): Promise<void> {
+    await this.#queue;
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#db.close();
+  }
+}
+
+function openDatabase(options: SqliteStoreOptions): Database.Database {
+  let db: Database.Database;
+  try {
+    db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5000 });
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+  } catch (err) {
+    throw new StoreError(
+      StoreErrorCode.Unavailable,
+      `opening database ${options.path}: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
+  return db;
+}
+
+function schemaVersion(db: Database.Database): number {
+  const table = db
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+    .get();
+  if (!table) return 0;
+  const row = db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as {
+    v: number | null;
+  };
+  return row.v ?? 0;
+}
+
+/** Applies pending migrations, each in its own transaction with its record. */
+function migrate(db: Database.Database, migrations: readonly Migration[]): void {
+  const known = checkMigrations(migrations);
+  const current = schemaVersion(db);
+  if (current > known) {
+    throw new StoreError(
+      StoreErrorCode.SchemaNewer,
+      `database ${db.name} has schema version ${current}, newer than this Portcullis knows ` +
+        `(${known}): run a newer Portcullis or use another data directory`,
+    );
+  }
+  if (current === known) return;
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_on TEXT NOT NULL)`);
+  for (const m of migrations.slice(current)) {
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_on) VALUES (?, ?, ?)').run(
+        m.version,
+        m.name,
+        new Date().toISOString(),
+      );
+    }).immediate();
+  }
+}
+
+function bumpVersion(db: Database.Database): number {
+  const row = db
+    .prepare("UPDATE meta SET value = value + 1 WHERE key = 'config_version' RETURNING value AS v")
+    .get() as { v: number };
+  return row.v;
+}

@@ -1,0 +1,175 @@
+import type {
+  Account,
+  ApiToken,
+  AuditEntry,
+  CertificateAuthority,
+  ClientCertificate,
+  ClientCertificateStatus,
+  ConfigChange,
+  FirewallEvent,
+  Host,
+  Page,
+  PageQuery,
+  Rule,
+  Zone,
+} from './types.ts';
+
+export type NewAccount = Pick<Account, 'name'> & { id?: string };
+export type NewZone = Pick<Zone, 'accountId' | 'name'> & { id?: string; paused?: boolean };
+export type ZonePatch = Partial<Pick<Zone, 'name' | 'paused'>>;
+export type NewHost = Pick<Host, 'zoneId' | 'hostname' | 'origin'> &
+  Partial<Pick<Host, 'id' | 'mtlsEnabled' | 'certificateAuthorityId' | 'identityHeaders'>>;
+export type HostPatch = Partial<
+  Pick<Host, 'hostname' | 'origin' | 'mtlsEnabled' | 'certificateAuthorityId' | 'identityHeaders'>
+>;
+export type NewCertificateAuthority = Pick<
+  CertificateAuthority,
+  'accountId' | 'kind' | 'name' | 'certificatePem' | 'sealedPrivateKey'
+> & { id?: string };
+export type CertificateAuthorityPatch = Partial<
+  Pick<CertificateAuthority, 'name' | 'crlNumber' | 'crlDer'>
+>;
+export type NewClientCertificate = Omit<
+  ClientCertificate,
+  'id' | 'status' | 'revokedOn' | 'statusVersion'
+> & { id?: string };
+export type NewRule = Pick<Rule, 'zoneId' | 'action' | 'expression'> &
+  Partial<Pick<Rule, 'id' | 'description' | 'enabled' | 'ref' | 'actionParameters'>> & {
+    /** Where to insert; the end of the list when absent. */
+    position?: number;
+  };
+export type RulePatch = Partial<
+  Pick<Rule, 'action' | 'expression' | 'description' | 'enabled' | 'ref' | 'actionParameters'>
+> & { position?: number };
+export type NewApiToken = Pick<ApiToken, 'name' | 'secretHash' | 'policies'> &
+  Partial<Pick<ApiToken, 'id' | 'status' | 'expiresOn'>>;
+export type ApiTokenPatch = Partial<
+  Pick<ApiToken, 'name' | 'secretHash' | 'policies' | 'status' | 'expiresOn' | 'lastUsedOn'>
+>;
+export type NewAuditEntry = Omit<AuditEntry, 'id' | 'when'> & { when?: string };
+
+export interface ZoneQuery extends PageQuery {
+  accountId?: string;
+  name?: string;
+}
+
+export interface ClientCertificateQuery extends PageQuery {
+  zoneId: string;
+  status?: ClientCertificateStatus;
+}
+
+export interface AuditQuery extends PageQuery {
+  accountId: string;
+  since?: string;
+  before?: string;
+}
+
+export interface EventQuery {
+  zoneId: string;
+  /** Inclusive lower bound, epoch ms. */
+  since?: number;
+  /** Exclusive upper bound, epoch ms. */
+  until?: number;
+  action?: string;
+  host?: string;
+  ruleId?: string;
+  reason?: string;
+  certFingerprint?: string;
+  clientIp?: string;
+  /** Opaque cursor from a previous page; events strictly older than it. */
+  cursor?: string;
+  limit?: number;
+}
+
+export interface EventPage {
+  items: FirewallEvent[];
+  /** Present when more events match. */
+  cursor?: string;
+}
+
+/** Everything Portcullis keeps, behind one interface; SQLite and PostgreSQL implement it. */
+export interface StoreData {
+  createAccount(input: NewAccount): Promise<Account>;
+  getAccount(id: string): Promise<Account | undefined>;
+  listAccounts(query?: PageQuery): Promise<Page<Account>>;
+  updateAccount(id: string, patch: { name?: string }): Promise<Account>;
+
+  createZone(input: NewZone): Promise<Zone>;
+  getZone(id: string): Promise<Zone | undefined>;
+  listZones(query?: ZoneQuery): Promise<Page<Zone>>;
+  updateZone(id: string, patch: ZonePatch): Promise<Zone>;
+  /** Refused with `PORTCULLIS_ERR_STORE_CONFLICT` while the zone has hosts. */
+  deleteZone(id: string): Promise<void>;
+
+  createHost(input: NewHost): Promise<Host>;
+  getHost(id: string): Promise<Host | undefined>;
+  getHostByName(hostname: string): Promise<Host | undefined>;
+  listHosts(zoneId: string): Promise<Host[]>;
+  updateHost(id: string, patch: HostPatch): Promise<Host>;
+  deleteHost(id: string): Promise<void>;
+
+  createCertificateAuthority(input: NewCertificateAuthority): Promise<CertificateAuthority>;
+  getCertificateAuthority(id: string): Promise<CertificateAuthority | undefined>;
+  listCertificateAuthorities(accountId: string): Promise<CertificateAuthority[]>;
+  updateCertificateAuthority(
+    id: string,
+    patch: CertificateAuthorityPatch,
+  ): Promise<CertificateAuthority>;
+  /** Refused with `PORTCULLIS_ERR_STORE_CONFLICT` while a host or certificate uses it. */
+  deleteCertificateAuthority(id: string): Promise<void>;
+
+  createClientCertificate(input: NewClientCertificate): Promise<ClientCertificate>;
+  getClientCertificate(id: string): Promise<ClientCertificate | undefined>;
+  listClientCertificates(query: ClientCertificateQuery): Promise<Page<ClientCertificate>>;
+  /** Sets the status; records `revokedOn` when it becomes a revoked state. */
+  setClientCertificateStatus(
+    id: string,
+    status: ClientCertificateStatus,
+  ): Promise<ClientCertificate>;
+  /** Serials (uppercase hex) of every revoked or pending-revocation certificate of a CA. */
+  listRevokedSerials(certificateAuthorityId: string): Promise<string[]>;
+
+  createRule(input: NewRule): Promise<Rule>;
+  getRule(id: string): Promise<Rule | undefined>;
+  listRules(zoneId: string): Promise<Rule[]>;
+  updateRule(id: string, patch: RulePatch): Promise<Rule>;
+  deleteRule(id: string): Promise<void>;
+  /** Replaces the zone's whole ordered list with `rules`, keeping ids that are given. */
+  replaceRules(zoneId: string, rules: Omit<NewRule, 'zoneId' | 'position'>[]): Promise<Rule[]>;
+
+  createApiToken(input: NewApiToken): Promise<ApiToken>;
+  getApiToken(id: string): Promise<ApiToken | undefined>;
+  getApiTokenBySecretHash(secretHash: string): Promise<ApiToken | undefined>;
+  listApiTokens(query?: PageQuery): Promise<Page<ApiToken>>;
+  updateApiToken(id: string, patch: ApiTokenPatch): Promise<ApiToken>;
+  deleteApiToken(id: string): Promise<void>;
+
+  appendAudit(entry: NewAuditEntry): Promise<AuditEntry>;
+  listAudit(query: AuditQuery): Promise<Page<AuditEntry>>;
+
+  /** Stores a batch of events in one transaction. */
+  insertEvents(events: FirewallEvent[]): Promise<void>;
+  queryEvents(query: EventQuery): Promise<EventPage>;
+  /** Removes events older than `time` (epoch ms); returns how many. */
+  deleteEventsBefore(time: number): Promise<number>;
+
+  /** The current configuration version: it grows by one with every committed change. */
+  configVersion(): Promise<number>;
+}
+
+/** A store handle inside a transaction: the same operations, committed together. */
+export type Transaction = StoreData;
+
+export interface Store extends StoreData {
+  /**
+   * Runs `fn` in one transaction: every change it makes commits together, or none does when
+   * it throws. A transaction that changed the configuration bumps the version once and
+   * notifies subscribers after it commits.
+   */
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
+  /** Calls `listener` after every committed configuration change. Returns an unsubscribe. */
+  subscribe(listener: (change: ConfigChange) => void): () => void;
+  /** The schema version of the database (the last migration applied). */
+  schemaVersion(): Promise<number>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,193 @@
+/**
+ * The records Portcullis keeps. Every id is an opaque string; timestamps are ISO 8601 strings
+ * in UTC (as Cloudflare's API writes them) except firewall event times, which are epoch
+ * milliseconds so that range queries stay numeric.
+ */
+
+export interface Account {
+  id: string;
+  name: string;
+  createdOn: string;
+}
+
+export interface Zone {
+  id: string;
+  accountId: string;
+  name: string;
+  paused: boolean;
+  createdOn: string;
+  modifiedOn: string;
+}
+
+/** A proxied hostname of a zone and the origin it forwards to. */
+export interface Host {
+  id: string;
+  zoneId: string;
+  hostname: string;
+  /** `http://` or `https://` URL of the origin. */
+  origin: string;
+  /** Whether the edge asks for a client certificate on this host's handshakes. */
+  mtlsEnabled: boolean;
+  /** The CA whose certificates this host accepts; null means the account's managed CA. */
+  certificateAuthorityId: string | null;
+  /** Per-host switches for forwarding identity to the origin (header format → on/off). */
+  identityHeaders: Record<string, boolean>;
+  createdOn: string;
+  modifiedOn: string;
+}
+
+export type CertificateAuthorityKind = 'managed' | 'uploaded';
+
+export interface CertificateAuthority {
+  id: string;
+  accountId: string;
+  kind: CertificateAuthorityKind;
+  name: string;
+  /** PEM of the CA certificate (and chain, for uploaded CAs). */
+  certificatePem: string;
+  /** The CA private key sealed under the master key; null for uploaded CAs. */
+  sealedPrivateKey: Uint8Array | null;
+  /** The number of the last CRL published by or uploaded for this CA. */
+  crlNumber: number;
+  /** The last CRL (DER), if any. */
+  crlDer: Uint8Array | null;
+  createdOn: string;
+  modifiedOn: string;
+}
+
+export type ClientCertificateStatus =
+  'active' | 'pending_revocation' | 'revoked' | 'pending_reactivation';
+
+export interface ClientCertificate {
+  id: string;
+  zoneId: string;
+  certificateAuthorityId: string;
+  /** Uppercase hex without separators, as `cf.tls_client_auth.cert_serial` writes it. */
+  serialNumber: string;
+  /** Lowercase hex SHA-256 of the DER certificate. */
+  fingerprintSha256: string;
+  certificatePem: string;
+  csrPem: string;
+  commonName: string;
+  status: ClientCertificateStatus;
+  validityDays: number;
+  issuedOn: string;
+  expiresOn: string;
+  /** When the certificate was last revoked; null while it has never been. */
+  revokedOn: string | null;
+  /** Fields of Cloudflare's result that come from the certificate (subject parts, ski, ...). */
+  details: Record<string, string>;
+  /** The private key sealed under the master key when Portcullis generated it, else null. */
+  sealedPrivateKey: Uint8Array | null;
+  /** The configuration version at which the status last changed. */
+  statusVersion: number;
+}
+
+export type RuleAction = 'block' | 'skip' | 'allow' | 'log';
+
+/** One firewall rule of a zone's ordered list; both rule APIs read and write this list. */
+export interface Rule {
+  id: string;
+  zoneId: string;
+  /** Zero-based place in the zone's list. */
+  position: number;
+  action: RuleAction;
+  expression: string;
+  description: string;
+  enabled: boolean;
+  ref: string;
+  /** Action parameters in Cloudflare's shape, e.g. `{response: {status_code, content, ...}}`. */
+  actionParameters: Record<string, unknown> | null;
+  /** Incremented on every change of the rule. */
+  version: number;
+  lastUpdated: string;
+}
+
+/** What a token may do: `*` or a zone id, and per resource `read` or `edit`. */
+export interface TokenPolicy {
+  effect: 'allow';
+  /** Resource scopes: `"*"` or `"zone:<id>"` / `"account:<id>"`. */
+  scopes: string[];
+  /** Permission names such as `zone:read`, `firewall:edit`; `"*"` grants all. */
+  permissions: string[];
+}
+
+export interface ApiToken {
+  id: string;
+  name: string;
+  /** SHA-256 (hex) of the secret; the secret itself is never stored. */
+  secretHash: string;
+  status: 'active' | 'disabled' | 'expired';
+  policies: TokenPolicy[];
+  issuedOn: string;
+  modifiedOn: string;
+  expiresOn: string | null;
+  lastUsedOn: string | null;
+}
+
+export interface AuditEntry {
+  id: string;
+  accountId: string;
+  /** Who: a token id, or `system`. */
+  actor: string;
+  /** What kind of change: `create`, `update`, `delete`, `revoke`, ... */
+  action: string;
+  resourceType: string;
+  resourceId: string;
+  zoneId: string | null;
+  before: unknown;
+  after: unknown;
+  when: string;
+}
+
+export interface FirewallEvent {
+  id: string;
+  /** Epoch milliseconds. */
+  time: number;
+  zoneId: string;
+  host: string;
+  ruleId: string | null;
+  action: string;
+  reason: string;
+  clientIp: string;
+  method: string;
+  path: string;
+  certFingerprint: string | null;
+  certSerial: string | null;
+  rayId: string;
+}
+
+/** One change to the configuration, as subscribers of the change feed receive it. */
+export interface ConfigChange {
+  /** The configuration version this change produced. */
+  version: number;
+  /** What changed: one entry per record touched by the transaction. */
+  items: ChangedItem[];
+}
+
+export type ResourceType =
+  | 'account'
+  | 'zone'
+  | 'host'
+  | 'certificate_authority'
+  | 'client_certificate'
+  | 'rule'
+  | 'api_token';
+
+export interface ChangedItem {
+  type: ResourceType;
+  id: string;
+  zoneId?: string;
+  op: 'create' | 'update' | 'delete';
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+export interface PageQuery {
+  /** One-based page number. */
+  page?: number;
+  perPage?: number;
+}
