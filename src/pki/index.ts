@@ -1,0 +1,8 @@
+// The PKI library: keys, CSRs, the managed CA, issuing, revocation lists, PKCS#12 bundles,
+// key sealing and the reading of client certificates into rule fields. No I/O.
+export * from './errors.ts';
+export * from './pem.ts';
+export * from './keys.ts';
+export * from './distinguished-name.ts';
+export * from './client-certificate.ts';
+export * from './tls-client-auth-fields.ts';
