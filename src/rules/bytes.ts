@@ -1,0 +1,54 @@
+/**
+ * Byte strings. The Rules language compares bytes; JavaScript has UTF-16 strings. Literals
+ * are read into "binary strings" (one char per byte, 0–255), then turned into the string the
+ * edge's values are compared with: the UTF-8 decoding when the bytes are valid UTF-8, the
+ * binary string itself otherwise (which matches a header value that Node decoded as latin1).
+ */
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** The UTF-8 bytes of a string, as a binary string. */
+export function textToBinary(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (/^[\x00-\x7f]*$/.test(text)) return text;
+  return Buffer.from(text, 'utf8').toString('latin1');
+}
+
+/** True when the binary string is valid UTF-8. */
+export function isUtf8(binary: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  if (/^[\x00-\x7f]*$/.test(binary)) return true;
+  try {
+    decoder.decode(Buffer.from(binary, 'latin1'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The run-time string of a literal's bytes: see the module comment. */
+export function binaryToText(binary: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (/^[\x00-\x7f]*$/.test(binary)) return binary;
+  try {
+    return decoder.decode(Buffer.from(binary, 'latin1'));
+  } catch {
+    return binary;
+  }
+}
+
+/** The length in bytes of a value: its UTF-8 length. */
+export function byteLength(text: string): number {
+  // eslint-disable-next-line no-control-regex
+  return /^[\x00-\x7f]*$/.test(text) ? text.length : Buffer.byteLength(text, 'utf8');
+}
+
+/** Lowercases A–Z only, as Cloudflare's `lower()` and case-insensitive wildcards do. */
+export function asciiLower(text: string): string {
+  return /[A-Z]/.test(text) ? text.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : text;
+}
+
+/** Uppercases a–z only, as Cloudflare's `upper()` does. */
+export function asciiUpper(text: string): string {
+  return /[a-z]/.test(text) ? text.replace(/[a-z]+/g, (m) => m.toUpperCase()) : text;
+}

@@ -1,0 +1,46 @@
+/**
+ * Regular expressions for `matches`. Request data is attacker-controlled, so a backtracking
+ * engine (JavaScript's RegExp) on a user's pattern would be a denial of service: patterns
+ * run on re2js, a port of RE2 whose matching time is linear in the input. What RE2 cannot
+ * compile (backreferences, lookaround) is rejected when the expression is parsed.
+ */
+import { RE2JS } from 're2js';
+
+/** A compiled pattern, as the compiler and the interpreter call it. */
+export interface CompiledRegex {
+  readonly pattern: string;
+  /** Size of the RE2 program; the cost of a match is about this times the input length. */
+  readonly programSize: number;
+  /** True when the pattern matches anywhere in the value (regexes are not anchored). */
+  test(value: string): boolean;
+}
+
+// Parsing one expression often compiles the same pattern as the last one (a zone of rules
+// re-validated after one change), so compiled patterns are kept, up to a bound.
+const cache = new Map<string, CompiledRegex>();
+const CACHE_LIMIT = 1000;
+
+/**
+ * Compiles a pattern in RE2 syntax.
+ *
+ * @throws Error with RE2's message when the pattern is not valid RE2.
+ */
+export function compileRegex(pattern: string): CompiledRegex {
+  const hit = cache.get(pattern);
+  if (hit) return hit;
+  const re = RE2JS.compile(pattern);
+  const compiled: CompiledRegex = {
+    pattern,
+    programSize: re.programSize(),
+    test: (value) => re.test(value),
+  };
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(pattern, compiled);
+  return compiled;
+}
+
+/** RE2's error message for a pattern, without the library's prefix. */
+export function regexErrorMessage(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.replace(/^error parsing regexp: /, '');
+}
