@@ -16,7 +16,7 @@ export function buildProgram(): Command {
     .version(VERSION, '-V, --version', 'print the version and exit')
     .showHelpAfterError()
     .exitOverride();
-  program.addCommand(serveCommand());
+  program.addCommand(serveCommand(VERSION));
   return program;
 }
 

@@ -1,7 +1,189 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import type { FastifyInstance } from 'fastify';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { bootstrap, type Bootstrap } from '../api/bootstrap.ts';
+import { API_PREFIX, buildApiServer } from '../api/server.ts';
+import { SqliteStore, StoreError, type Store } from '../store/index.ts';
+import { DataDirError, lockDataDir, type DataDirLock } from './data-dir.ts';
+import { createLogger } from './logger.ts';
+import { listenError, ListenError, probeListen } from './ports.ts';
+import {
+  formatListen,
+  readSettings,
+  SettingsError,
+  type ServeFlags,
+  type ServeSettings,
+} from './settings.ts';
 
-export function serveCommand(): Command {
-  return new Command('serve').description('run Portcullis').action(() => {
-    console.log('not yet');
-  });
+/** File name of the embedded database inside the data directory. */
+export const DATABASE_FILE = 'portcullis.db';
+
+/** `portcullis serve`: every role in one process on embedded SQLite. */
+export function serveCommand(version: string): Command {
+  return new Command('serve')
+    .description('run Portcullis: the control-plane API and the edge')
+    .option('--data-dir <path>', 'data directory (env PORTCULLIS_DATA_DIR; default ./data)')
+    .option(
+      '--api-listen <host:port>',
+      'API and dashboard (env PORTCULLIS_API_LISTEN; default 127.0.0.1:8080)',
+    )
+    .option(
+      '--edge-listen <host:port>',
+      'HTTPS edge (env PORTCULLIS_EDGE_LISTEN; default 127.0.0.1:8443)',
+    )
+    .option('--admin-token <token>', 'install this admin token (env PORTCULLIS_ADMIN_TOKEN)')
+    .option('--database-url <url>', 'PostgreSQL URL (env PORTCULLIS_DATABASE_URL)')
+    .addOption(new Option('--role <role>', 'which parts to run (env PORTCULLIS_ROLE; default all)'))
+    .option('--log-format <format>', 'json or pretty (env PORTCULLIS_LOG_FORMAT; default json)')
+    .option('--log-level <level>', 'fatal … trace (env PORTCULLIS_LOG_LEVEL; default info)')
+    .option('--no-demo', 'do not create the demo zone in a new data directory')
+    .action(async (flags: ServeFlags) => {
+      const code = await serve(flags, process.env, version);
+      if (code !== 0) process.exit(code);
+    });
+}
+
+/** A start that failed for a reason the operator can fix; printed as one line. */
+type StartError = SettingsError | DataDirError | ListenError | StoreError;
+
+function isStartError(err: unknown): err is StartError {
+  return (
+    err instanceof SettingsError ||
+    err instanceof DataDirError ||
+    err instanceof ListenError ||
+    err instanceof StoreError
+  );
+}
+
+/**
+ * Validates the settings, takes the data directory, opens the store and starts listening, in
+ * that order, so that a bad value stops the start before anything is bound or written.
+ * Resolves with an exit code when the start fails; otherwise runs until a signal.
+ */
+export async function serve(flags: ServeFlags, env: NodeJS.ProcessEnv, version: string) {
+  let settings: ServeSettings;
+  try {
+    settings = readSettings(flags, env);
+    checkRole(settings);
+  } catch (err) {
+    if (!(err instanceof SettingsError)) throw err;
+    console.error(`portcullis: ${err.message}`);
+    return 2;
+  }
+  const logger = createLogger(settings.logFormat, settings.logLevel);
+  let lock: DataDirLock | undefined;
+  let store: Store | undefined;
+  try {
+    lock = lockDataDir(settings.dataDir);
+    await probeListen(settings.apiListen, 'PORTCULLIS_API_LISTEN');
+    store = SqliteStore.open({
+      path: join(settings.dataDir, DATABASE_FILE),
+      onListenerError: (err) => logger.error({ err }, 'change subscriber failed'),
+    });
+    const boot = await bootstrap(store, settings.adminToken);
+    const app = buildApiServer({ store, logger: logger.child({ component: 'api' }), version });
+    const apiUrl = await listen(app, settings);
+    // The demo zone (a host, a certificate and the mTLS rule) is created here once the edge
+    // can serve it; `settings.demo` already carries --no-demo.
+    printBanner(version, settings, apiUrl, boot);
+    logger.info(
+      { version, api: apiUrl, dataDir: settings.dataDir, role: settings.role },
+      'portcullis started',
+    );
+    handleSignals(logger, async () => {
+      await app.close();
+      await store?.close();
+      lock?.release();
+    });
+    return 0;
+  } catch (err) {
+    await store?.close().catch(() => {});
+    lock?.release();
+    if (!isStartError(err)) throw err;
+    console.error(`portcullis: ${err.message}`);
+    return 1;
+  }
+}
+
+function checkRole(settings: ServeSettings): void {
+  // TODO: the PostgreSQL store and the split roles are not built yet; until then say so
+  // plainly instead of starting something that would not do what the operator asked.
+  if (settings.databaseUrl !== undefined) {
+    throw new SettingsError(
+      'PORTCULLIS_DATABASE_URL: PostgreSQL is not supported by this version yet; ' +
+        'unset it to run on embedded SQLite',
+    );
+  }
+  if (settings.role !== 'all') {
+    throw new SettingsError(
+      `PORTCULLIS_ROLE=${settings.role}: separate roles need PostgreSQL, which this version ` +
+        'does not support yet; use --role all',
+    );
+  }
+}
+
+async function listen(app: FastifyInstance, settings: ServeSettings): Promise<string> {
+  try {
+    await app.listen({ host: settings.apiListen.host, port: settings.apiListen.port });
+  } catch (err) {
+    throw listenError(err, settings.apiListen, 'PORTCULLIS_API_LISTEN');
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : settings.apiListen.port;
+  return `http://${formatListen({ host: settings.apiListen.host, port })}`;
+}
+
+function printBanner(version: string, s: ServeSettings, apiUrl: string, boot: Bootstrap): void {
+  const lines = [
+    `Portcullis ${version} is running.`,
+    `  API         ${apiUrl}${API_PREFIX}`,
+    `  Dashboard   ${apiUrl}/`,
+    `  Data        ${s.dataDir} (SQLite)`,
+    `  Edge        not available yet: ${formatListen(s.edgeListen)} is reserved for it`,
+  ];
+  if (boot.adminSecret !== undefined) {
+    lines.push(
+      '',
+      `  Admin token (shown once; keep it safe): ${boot.adminSecret}`,
+      '',
+      '  Check it:',
+      `    curl -s -H "Authorization: Bearer ${boot.adminSecret}" \\`,
+      `      ${apiUrl}${API_PREFIX}/user/tokens/verify`,
+    );
+  } else if (boot.adminToken === 'configured') {
+    lines.push('', '  Admin token: the one given in PORTCULLIS_ADMIN_TOKEN');
+  } else {
+    lines.push(
+      '',
+      '  Admin token: printed when this data directory was created; ' +
+        'set PORTCULLIS_ADMIN_TOKEN to replace it',
+    );
+  }
+  console.log(lines.join('\n'));
+}
+
+/** SIGTERM and SIGINT: stop accepting, finish in-flight requests, close the store, exit 0. */
+function handleSignals(logger: Logger, shutdown: () => Promise<void>): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal, exiting at once');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    shutdown().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
 }

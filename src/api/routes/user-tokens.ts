@@ -1,0 +1,14 @@
+import type { FastifyInstance } from 'fastify';
+import { success } from '../envelope.ts';
+
+/** `/user/tokens`: for now the verification Cloudflare's clients use to test a token. */
+export async function userTokenRoutes(app: FastifyInstance): Promise<void> {
+  app.get('/user/tokens/verify', async (request) => {
+    const token = request.token!;
+    return success({
+      id: token.id,
+      status: token.status,
+      ...(token.expiresOn ? { expires_on: token.expiresOn } : {}),
+    });
+  });
+}

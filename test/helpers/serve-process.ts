@@ -1,0 +1,81 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+
+const BIN = new URL('../../bin/portcullis.mjs', import.meta.url).pathname;
+
+export interface ServeProcess {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  /** The API base URL the banner printed, e.g. `http://127.0.0.1:41234`. */
+  apiUrl: string;
+  /** The admin token, when the banner printed one. */
+  token: string | undefined;
+  /** Sends a signal and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const baseEnv = (env: NodeJS.ProcessEnv) => ({
+  PATH: process.env.PATH,
+  HOME: process.env.HOME,
+  PORTCULLIS_API_LISTEN: '127.0.0.1:0',
+  ...env,
+});
+
+/** Runs `portcullis serve` until it prints its banner. */
+export async function startServe(args: string[], env: NodeJS.ProcessEnv): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [BIN, 'serve', ...args], { env: baseEnv(env) });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d));
+  child.stderr.on('data', (d: Buffer) => (err += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`serve did not start:\n${out}\n${err}`)),
+      20_000,
+    );
+    const check = () => {
+      if (/Admin token/.test(out)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout.on('data', check);
+    exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code}:\n${out}\n${err}`));
+    });
+  });
+  const apiUrl = /API\s+(http:\/\/\S+?)\/client\/v4/.exec(out)?.[1];
+  if (!apiUrl) throw new Error(`no API URL in banner:\n${out}`);
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    apiUrl,
+    token: /Admin token \(shown once; keep it safe\): (\S+)/.exec(out)?.[1],
+    stop: async (signal = 'SIGTERM') => {
+      child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Runs `portcullis serve` expecting it to stop by itself (a failed start). */
+export async function runServe(args: string[], env: NodeJS.ProcessEnv): Promise<Finished> {
+  const child = spawn(process.execPath, [BIN, 'serve', ...args], { env: baseEnv(env) });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d));
+  child.stderr.on('data', (d: Buffer) => (stderr += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  clearTimeout(timer);
+  return { code, stdout, stderr };
+}
