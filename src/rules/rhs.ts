@@ -214,9 +214,7 @@ function listItem(
   const text = String(item)
     .trim()
     .replace(/^(\S+?)-(?=\S)/, type.kind === 'Ip' ? '$1..' : '$1-');
-  const ic = new Cursor(
-    type.kind === 'Int' ? text.replace(/^(-?\d+)-(-?\d+)$/, '$1..$2') : text,
-  );
+  const ic = new Cursor(type.kind === 'Int' ? text.replace(/^(-?\d+)-(-?\d+)$/, '$1..$2') : text);
   try {
     const parsed = parseSetItem(ic, type);
     if (!ic.atEnd()) throw ic.unexpected('the end of the item');
