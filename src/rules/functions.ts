@@ -65,15 +65,15 @@ function substringImpl(value: Str, start: Num, end?: Num): Str {
 }
 
 function urlDecodeOnce(value: string, unicode: boolean): string {
-  const binary = textToBinary(value).replace(
-    /%([0-9a-fA-F]{2})|%u([0-9a-fA-F]{4})/g,
-    (m, hex, u) => {
-      if (hex !== undefined) return String.fromCharCode(parseInt(hex as string, 16));
-      if (!unicode) return m;
-      return textToBinary(String.fromCharCode(parseInt(u as string, 16)));
-    },
-  );
-  return binaryToText(binary.replace(/\+/g, ' '));
+  // One pass, so that a "+" produced by "%2B" stays a "+".
+  const pattern = /%([0-9a-fA-F]{2})|%u([0-9a-fA-F]{4})|\+/g;
+  const binary = textToBinary(value).replace(pattern, (m, hex?: string, u?: string) => {
+    if (m === '+') return ' ';
+    if (hex !== undefined) return String.fromCharCode(parseInt(hex, 16));
+    if (!unicode || u === undefined) return m;
+    return textToBinary(String.fromCharCode(parseInt(u, 16)));
+  });
+  return binaryToText(binary);
 }
 
 function urlDecodeImpl(value: Str, options?: Str): Str {

@@ -93,6 +93,8 @@ export function makeIp(family: 4 | 6, bytes: Uint8Array): IpAddress {
 }
 
 function formatV6(bytes: Uint8Array): string {
+  // RFC 5952 §5: an IPv4-mapped address keeps its dotted tail.
+  if (isV4Mapped(bytes)) return `::ffff:${bytes.slice(12).join('.')}`;
   const groups: number[] = [];
   for (let i = 0; i < 16; i += 2) groups.push(((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0));
   // RFC 5952 §4.2: the longest run of two or more zero groups becomes "::", the first wins.

@@ -12,7 +12,8 @@ export interface Limits {
   /**
    * Largest compiled regular expression, in RE2 program instructions. Matching time grows
    * with program size times input length, so this bounds the cost of one `matches` on
-   * attacker-controlled input. Default 20,000 (`[a-z0-9]{1,255}` is about 1,300).
+   * attacker-controlled input. Default 20,000 (`[a-z0-9]{1,255}` is about 500,
+   * `.{1000}` about 1,000).
    */
   maxRegexProgramSize: number;
 }
