@@ -9,7 +9,7 @@ import { StoreError, StoreErrorCode, type Store } from '../store/index.ts';
 import { authenticate } from './auth.ts';
 import { failure } from './envelope.ts';
 import { ApiError } from './errors.ts';
-import { userTokenRoutes } from './routes/user-tokens.ts';
+import { apiRoutes } from './routes/index.ts';
 
 export interface ApiServerOptions {
   store: Store;
@@ -82,7 +82,7 @@ export function buildApiServer(options: ApiServerOptions): FastifyInstance {
       await authenticate(request, store);
     }
   });
-  app.register(userTokenRoutes, { prefix: API_PREFIX });
+  app.register(apiRoutes, { prefix: API_PREFIX, store });
 
   return app;
 }

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { success } from '../envelope.ts';
+import type { RouteContext } from './index.ts';
 
 /** `/user/tokens`: for now the verification Cloudflare's clients use to test a token. */
-export async function userTokenRoutes(app: FastifyInstance): Promise<void> {
+export async function userTokenRoutes(app: FastifyInstance, _ctx: RouteContext): Promise<void> {
   app.get('/user/tokens/verify', async (request) => {
     const token = request.token!;
     return success({
