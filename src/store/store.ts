@@ -8,6 +8,10 @@ import type {
   ConfigChange,
   FirewallEvent,
   Host,
+  ListItem,
+  ListOperation,
+  RuleList,
+  RulesetInfo,
   Page,
   PageQuery,
   Rule,
@@ -46,6 +50,16 @@ export type NewApiToken = Pick<ApiToken, 'name' | 'secretHash' | 'policies'> &
 export type ApiTokenPatch = Partial<
   Pick<ApiToken, 'name' | 'secretHash' | 'policies' | 'status' | 'expiresOn' | 'lastUsedOn'>
 >;
+export type RulesetPatch = Partial<Pick<RulesetInfo, 'name' | 'description'>>;
+export type NewList = Pick<RuleList, 'accountId' | 'name' | 'kind'> &
+  Partial<Pick<RuleList, 'id' | 'description'>>;
+export type NewListItem = Pick<ListItem, 'value'> & Partial<Pick<ListItem, 'comment'>>;
+
+export interface ListItemQuery extends PageQuery {
+  /** Only items whose value contains this text. */
+  search?: string;
+}
+
 export type NewAuditEntry = Omit<AuditEntry, 'id' | 'when'> & { when?: string };
 
 export interface ZoneQuery extends PageQuery {
@@ -136,6 +150,35 @@ export interface StoreData {
   deleteRule(id: string): Promise<void>;
   /** Replaces the zone's whole ordered list with `rules`, keeping ids that are given. */
   replaceRules(zoneId: string, rules: Omit<NewRule, 'zoneId' | 'position'>[]): Promise<Rule[]>;
+
+  /** The zone's custom-rules ruleset, once it has been created (by a rule or a PUT). */
+  getRuleset(zoneId: string): Promise<RulesetInfo | undefined>;
+  getRulesetById(id: string): Promise<RulesetInfo | undefined>;
+  /** Creates the zone's ruleset or changes its name or description; bumps its version. */
+  saveRuleset(zoneId: string, patch: RulesetPatch): Promise<RulesetInfo>;
+  /** Deletes the zone's ruleset and every rule of the zone. */
+  deleteRuleset(zoneId: string): Promise<void>;
+
+  /** Refused with `PORTCULLIS_ERR_STORE_CONFLICT` when the account has a list of that name. */
+  createList(input: NewList): Promise<RuleList>;
+  getList(id: string): Promise<RuleList | undefined>;
+  getListByName(accountId: string, name: string): Promise<RuleList | undefined>;
+  listLists(accountId: string): Promise<RuleList[]>;
+  updateList(id: string, patch: { description?: string }): Promise<RuleList>;
+  deleteList(id: string): Promise<void>;
+  listListItems(listId: string, query?: ListItemQuery): Promise<Page<ListItem>>;
+  /** Every item value of a list, for compiling expressions. */
+  listItemValues(listId: string): Promise<string[]>;
+  getListItem(listId: string, itemId: string): Promise<ListItem | undefined>;
+  /** Adds items; an item whose value is already in the list only has its comment updated. */
+  addListItems(listId: string, items: NewListItem[]): Promise<void>;
+  /** Replaces every item of the list. */
+  replaceListItems(listId: string, items: NewListItem[]): Promise<void>;
+  /** Removes the items with these ids; ids that are not in the list are ignored. */
+  deleteListItems(listId: string, itemIds: string[]): Promise<void>;
+  /** Records a finished bulk operation on list items. */
+  createListOperation(input: Omit<ListOperation, 'id'>): Promise<ListOperation>;
+  getListOperation(id: string): Promise<ListOperation | undefined>;
 
   createApiToken(input: NewApiToken): Promise<ApiToken>;
   getApiToken(id: string): Promise<ApiToken | undefined>;

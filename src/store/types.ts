@@ -103,6 +103,56 @@ export interface Rule {
   lastUpdated: string;
 }
 
+/**
+ * The name and version of a zone's custom-rules ruleset (the entry point of the phase
+ * `http_request_firewall_custom`). Its rules are the zone's {@link Rule} list; the version
+ * grows by one whenever that list or the ruleset itself changes, through either rule API.
+ */
+export interface RulesetInfo {
+  id: string;
+  zoneId: string;
+  name: string;
+  description: string;
+  version: number;
+  lastUpdated: string;
+}
+
+/** The kinds of named lists that expressions can use as `$name`. */
+export type ListKind = 'ip' | 'hostname' | 'asn';
+
+/** An account-level named list, used in expressions as `$name`. */
+export interface RuleList {
+  id: string;
+  accountId: string;
+  /** Lowercase letters, digits and underscores, as Cloudflare allows. */
+  name: string;
+  kind: ListKind;
+  description: string;
+  numItems: number;
+  createdOn: string;
+  modifiedOn: string;
+}
+
+/** One item of a named list. */
+export interface ListItem {
+  id: string;
+  listId: string;
+  /** The item as text: an IP, CIDR or range; a hostname pattern; or an ASN in decimal. */
+  value: string;
+  comment: string;
+  createdOn: string;
+  modifiedOn: string;
+}
+
+/** A change to list items, reported the way Cloudflare reports its asynchronous bulk jobs. */
+export interface ListOperation {
+  id: string;
+  accountId: string;
+  status: 'pending' | 'running' | 'completed' | 'failed';
+  error: string | null;
+  completed: string | null;
+}
+
 /** What a token may do: `*` or a zone id, and per resource `read` or `edit`. */
 export interface TokenPolicy {
   effect: 'allow';
@@ -172,6 +222,8 @@ export type ResourceType =
   | 'certificate_authority'
   | 'client_certificate'
   | 'rule'
+  | 'ruleset'
+  | 'list'
   | 'api_token';
 
 export interface ChangedItem {

@@ -299,6 +299,75 @@ export function storeContract(name: string, harness: StoreHarness): void {
     });
   });
 
+  describe(`${name} store: rulesets and lists`, () => {
+    it('creates the ruleset with the first rule and bumps its version on every change', async (s) => {
+      const z = await seedZone(s);
+      assert.equal(await s.getRuleset(z.id), undefined);
+      const r = await s.createRule({ zoneId: z.id, action: 'block', expression: 'ssl' });
+      const first = (await s.getRuleset(z.id))!;
+      assert.equal(first.version, 1);
+      assert.equal(first.name, 'default');
+      await s.updateRule(r.id, { enabled: false });
+      const named = await s.saveRuleset(z.id, { name: 'edge', description: 'mine' });
+      assert.deepEqual([named.version, named.name, named.description], [3, 'edge', 'mine']);
+      assert.equal((await s.getRulesetById(first.id))?.zoneId, z.id);
+      await s.replaceRules(z.id, []);
+      assert.equal((await s.getRuleset(z.id))?.version, 4);
+    });
+
+    it('deletes a ruleset with its rules in one change', async (s) => {
+      const z = await seedZone(s);
+      await s.createRule({ zoneId: z.id, action: 'block', expression: 'ssl' });
+      const before = await s.configVersion();
+      await s.deleteRuleset(z.id);
+      assert.equal(await s.configVersion(), before + 1);
+      assert.deepEqual(await s.listRules(z.id), []);
+      assert.equal(await s.getRuleset(z.id), undefined);
+    });
+
+    it('keeps named lists with unique names per account and their items', async (s) => {
+      const z = await seedZone(s);
+      const list = await s.createList({ accountId: z.accountId, name: 'office', kind: 'ip' });
+      await rejectsWith(
+        s.createList({ accountId: z.accountId, name: 'office', kind: 'asn' }),
+        StoreErrorCode.Conflict,
+      );
+      const before = await s.configVersion();
+      await s.addListItems(list.id, [
+        { value: '10.0.0.0/8', comment: 'lan' },
+        { value: '192.0.2.1' },
+      ]);
+      await s.addListItems(list.id, [{ value: '10.0.0.0/8', comment: 'renamed' }]);
+      assert.equal(await s.configVersion(), before + 2);
+      assert.deepEqual(await s.listItemValues(list.id), ['10.0.0.0/8', '192.0.2.1']);
+      const page = await s.listListItems(list.id, { search: '192', perPage: 10 });
+      assert.deepEqual([page.total, page.items[0]?.value], [1, '192.0.2.1']);
+      const first = (await s.listListItems(list.id)).items[0]!;
+      assert.equal(first.comment, 'renamed');
+      assert.equal((await s.getListItem(list.id, first.id))?.value, '10.0.0.0/8');
+      await s.deleteListItems(list.id, [first.id, 'missing']);
+      assert.equal((await s.getList(list.id))?.numItems, 1);
+      await s.replaceListItems(list.id, [{ value: '198.51.100.0/24' }]);
+      assert.deepEqual(await s.listItemValues(list.id), ['198.51.100.0/24']);
+      assert.equal((await s.getListByName(z.accountId, 'office'))?.id, list.id);
+      assert.equal((await s.updateList(list.id, { description: 'd' })).description, 'd');
+      await s.deleteList(list.id);
+      assert.deepEqual(await s.listLists(z.accountId), []);
+      await rejectsWith(s.addListItems(list.id, []), StoreErrorCode.NotFound);
+    });
+
+    it('records list operations', async (s) => {
+      const z = await seedZone(s);
+      const op = await s.createListOperation({
+        accountId: z.accountId,
+        status: 'completed',
+        error: null,
+        completed: '2026-01-01T00:00:00.000Z',
+      });
+      assert.deepEqual(await s.getListOperation(op.id), op);
+    });
+  });
+
   describe(`${name} store: tokens, audit log and events`, () => {
     it('keeps tokens by the hash of their secret', async (s) => {
       const t = await s.createApiToken({

@@ -141,4 +141,49 @@ export const sqliteMigrations: readonly Migration[] = [
       CREATE INDEX firewall_events_time ON firewall_events(time);
     `,
   },
+  {
+    version: 2,
+    name: 'rulesets and lists',
+    sql: `
+      CREATE TABLE rulesets (
+        zone_id TEXT PRIMARY KEY REFERENCES zones(id),
+        id TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        version INTEGER NOT NULL,
+        last_updated TEXT NOT NULL
+      );
+
+      CREATE TABLE lists (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(id),
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('ip', 'hostname', 'asn')),
+        description TEXT NOT NULL DEFAULT '',
+        created_on TEXT NOT NULL,
+        modified_on TEXT NOT NULL,
+        UNIQUE (account_id, name)
+      );
+
+      CREATE TABLE list_items (
+        id TEXT PRIMARY KEY,
+        list_id TEXT NOT NULL REFERENCES lists(id),
+        value TEXT NOT NULL,
+        comment TEXT NOT NULL DEFAULT '',
+        created_on TEXT NOT NULL,
+        modified_on TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        UNIQUE (list_id, value)
+      );
+      CREATE INDEX list_items_list ON list_items(list_id, seq);
+
+      CREATE TABLE list_operations (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        error TEXT,
+        completed TEXT
+      );
+    `,
+  },
 ];

@@ -10,13 +10,14 @@ import type {
 } from '../store.ts';
 import type { ApiToken, AuditEntry, FirewallEvent, Page, PageQuery } from '../types.ts';
 import { toApiToken, toAuditEntry, toFirewallEvent, toJson } from './rows.ts';
-import { limits, Statements } from './statements.ts';
+import { ListData } from './list-data.ts';
+import { limits } from './statements.ts';
 
 /**
  * Tokens, the audit log and firewall events: records that are not edge configuration, so
  * they never bump the configuration version.
  */
-export class OperationalData extends Statements {
+export class OperationalData extends ListData {
   async createApiToken(input: NewApiToken): Promise<ApiToken> {
     const id = input.id ?? newId();
     const now = nowIso();

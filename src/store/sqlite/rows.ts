@@ -6,7 +6,11 @@ import type {
   ClientCertificate,
   FirewallEvent,
   Host,
+  ListItem,
+  ListOperation,
   Rule,
+  RuleList,
+  RulesetInfo,
   Zone,
 } from '../types.ts';
 
@@ -93,6 +97,43 @@ export const toRule = (r: Row): Rule => ({
   actionParameters: jsonOrNull(r.action_parameters),
   version: r.version as number,
   lastUpdated: str(r.last_updated),
+});
+
+export const toRulesetInfo = (r: Row): RulesetInfo => ({
+  id: str(r.id),
+  zoneId: str(r.zone_id),
+  name: str(r.name),
+  description: str(r.description),
+  version: r.version as number,
+  lastUpdated: str(r.last_updated),
+});
+
+export const toList = (r: Row): RuleList => ({
+  id: str(r.id),
+  accountId: str(r.account_id),
+  name: str(r.name),
+  kind: str(r.kind) as RuleList['kind'],
+  description: str(r.description),
+  numItems: (r.num_items as number | undefined) ?? 0,
+  createdOn: str(r.created_on),
+  modifiedOn: str(r.modified_on),
+});
+
+export const toListItem = (r: Row): ListItem => ({
+  id: str(r.id),
+  listId: str(r.list_id),
+  value: str(r.value),
+  comment: str(r.comment),
+  createdOn: str(r.created_on),
+  modifiedOn: str(r.modified_on),
+});
+
+export const toListOperation = (r: Row): ListOperation => ({
+  id: str(r.id),
+  accountId: str(r.account_id),
+  status: str(r.status) as ListOperation['status'],
+  error: strOrNull(r.error),
+  completed: strOrNull(r.completed),
 });
 
 export const toApiToken = (r: Row): ApiToken => ({

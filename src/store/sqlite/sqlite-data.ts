@@ -123,6 +123,7 @@ export class SqliteData extends CertificateData implements StoreData {
     if (hosts > 0) throw conflict(`zone ${id} still has ${hosts} host(s)`);
     // Rules and certificates belong to the zone and go with it; events are history and stay.
     this.run(`zone ${id}`, 'DELETE FROM rules WHERE zone_id = ?', id);
+    this.run(`zone ${id}`, 'DELETE FROM rulesets WHERE zone_id = ?', id);
     this.run(`zone ${id}`, 'DELETE FROM client_certificates WHERE zone_id = ?', id);
     this.run(`zone ${id}`, 'DELETE FROM zones WHERE id = ?', id);
     this.ctx.record({ type: 'zone', id, zoneId: id, op: 'delete' });
@@ -199,6 +200,7 @@ export class SqliteData extends CertificateData implements StoreData {
       position,
     );
     this.insertRule(id, input.zoneId, position, input, 1);
+    this.touchRuleset(input.zoneId);
     this.ctx.record({ type: 'rule', id, zoneId: input.zoneId, op: 'create' });
     return this.must(await this.getRule(id), 'rule', id);
   }
@@ -230,6 +232,7 @@ export class SqliteData extends CertificateData implements StoreData {
       id,
     );
     if (position !== undefined && position !== rule.position) this.moveRule(rule, position);
+    this.touchRuleset(rule.zoneId);
     this.ctx.record({ type: 'rule', id, zoneId: rule.zoneId, op: 'update' });
     return this.must(await this.getRule(id), 'rule', id);
   }
@@ -243,6 +246,7 @@ export class SqliteData extends CertificateData implements StoreData {
       rule.zoneId,
       rule.position,
     );
+    this.touchRuleset(rule.zoneId);
     this.ctx.record({ type: 'rule', id, zoneId: rule.zoneId, op: 'delete' });
   }
 
@@ -262,6 +266,7 @@ export class SqliteData extends CertificateData implements StoreData {
       this.ctx.record({ type: 'rule', id, zoneId, op: old ? 'update' : 'create' });
     });
     for (const id of before.keys()) this.ctx.record({ type: 'rule', id, zoneId, op: 'delete' });
+    this.touchRuleset(zoneId);
     return this.listRules(zoneId);
   }
 
