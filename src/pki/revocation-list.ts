@@ -7,13 +7,23 @@ import {
   formatSerial,
   readCertificateParts,
   subjectKeyIdentifier,
+  timeToDate,
+  type DerTime,
 } from './certificate-fields.ts';
 import {
   assertAuthorityKeyMatches,
   wholeSeconds,
   type SigningAuthority,
 } from './certificate-authority.ts';
-import { Tag, expectTag, integer, readElement } from './der.ts';
+import {
+  Tag,
+  expectTag,
+  integer,
+  readChildren,
+  readElement,
+  readTop,
+  type DerElement,
+} from './der.ts';
 import { formatRfc2253, readName } from './distinguished-name.ts';
 import { PkiError, describeCause } from './errors.ts';
 import { toHexLower } from './hex.ts';
@@ -154,6 +164,13 @@ export async function parseCrl(
   }
 
   const numberExt = crl.extensions.find((e) => e.type === ExtensionOid.CRL_NUMBER);
+  let entries: ParsedCrl['entries'];
+  try {
+    entries = readRevokedEntries(der);
+  } catch (err) {
+    if (err instanceof PkiError) throw err;
+    throw new PkiError('PORTCULLIS_ERR_PKI_MALFORMED', { what, cause: describeCause(err) });
+  }
   return {
     der,
     pem: encodePem(der, PemLabel.X509_CRL),
@@ -161,11 +178,40 @@ export async function parseCrl(
     crlNumber: numberExt ? readCrlNumber(new Uint8Array(numberExt.value)) : undefined,
     thisUpdate: crl.thisUpdate,
     nextUpdate: crl.nextUpdate,
-    entries: crl.entries.map((entry) => ({
-      serialNumber: formatSerial(new Uint8Array(Buffer.from(entry.serialNumber, 'hex'))),
-      revokedAt: entry.revocationDate,
-    })),
+    entries,
   };
+}
+
+/**
+ * The revokedCertificates of a CertificateList (RFC 5280 §5.1), read from the DER so that a
+ * serial keeps its exact INTEGER octets (and prints like `cert_serial`).
+ */
+function readRevokedEntries(der: Uint8Array): ParsedCrl['entries'] {
+  const [tbs] = readChildren(readTop(der, Tag.SEQUENCE).content);
+  const fields = readChildren(expectTag(tbs, Tag.SEQUENCE).content);
+  // version, signature, issuer, thisUpdate, then an optional nextUpdate time.
+  let i = fields[0]?.tag === Tag.INTEGER ? 4 : 3;
+  const next = fields[i];
+  if (next && (next.tag === Tag.UTC_TIME || next.tag === Tag.GENERALIZED_TIME)) i++;
+  const list = fields[i];
+  if (list === undefined || list.tag !== Tag.SEQUENCE) return [];
+  return readChildren(list.content).map((entry) => {
+    const [serial, date] = readChildren(expectTag(entry, Tag.SEQUENCE).content);
+    return {
+      serialNumber: formatSerial(expectTag(serial, Tag.INTEGER).content),
+      revokedAt: timeToDate(readTime(date)),
+    };
+  });
+}
+
+function readTime(el: DerElement | undefined): DerTime {
+  if (el === undefined || (el.tag !== Tag.UTC_TIME && el.tag !== Tag.GENERALIZED_TIME)) {
+    throw new PkiError('PORTCULLIS_ERR_PKI_MALFORMED', {
+      what: 'the CRL',
+      cause: 'a revocation date is not a time',
+    });
+  }
+  return { tag: el.tag, text: Buffer.from(el.content).toString('latin1') };
 }
 
 function checkCrlNumber(value: bigint | number): bigint {
