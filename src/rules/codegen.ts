@@ -106,7 +106,7 @@ export class CodeGen {
   private index(node: Extract<ValueNode, { kind: 'index' }>, elem?: string): string {
     if (node.key === null) {
       if (elem === undefined) throw new Error('codegen: [*] outside a mapped context');
-      return elem;
+      return node.target.mapped ? this.value(node.target, elem) : elem;
     }
     const target = this.#elementValue(node.target, elem);
     const read =
@@ -134,9 +134,11 @@ export class CodeGen {
   source(node: Node): string {
     switch (node.kind) {
       case 'index':
-        return node.key === null
+        return node.key === null && !node.target.mapped
           ? `${this.konst(rt.values)}(${this.value(node.target)})`
           : this.source(node.target);
+      case 'not':
+        return this.source(node.operand);
       case 'call':
       case 'compare': {
         const first = node.kind === 'call' ? node.args[0] : node.lhs;

@@ -6,6 +6,7 @@
  */
 import { asciiLower, asciiUpper, byteLength, binaryToText, textToBinary } from './bytes.ts';
 import { ipFromRequest, maskIp, type IpAddress } from './ip.ts';
+import { isTimedHmacValid } from './hmac.ts';
 import { arrayOf, Types, type Type } from './types.ts';
 
 type Kind = Type['kind'];
@@ -222,7 +223,7 @@ const FUNCTION_LIST: FunctionDefinition[] = [
   },
   {
     name: 'decode_base64',
-    params: [bytesParam('value')],
+    params: [bytesParam('value', { notLiteral: true })],
     returns: () => Types.Bytes,
     impl: decodeBase64Impl,
   },
@@ -310,8 +311,34 @@ const FUNCTION_LIST: FunctionDefinition[] = [
       { name: 'limit', kinds: ['Int'], literal: true },
     ],
     returns: () => arrayOf(Types.Bytes),
-    validate: ([, , limit]) => (inRange(limit, 1, 128) ? undefined : 'split limit must be 1-128'),
+    validate: ([, sep, limit]) =>
+      sep === ''
+        ? 'split separator must not be empty'
+        : inRange(limit, 1, 128)
+          ? undefined
+          : 'split limit must be 1-128',
     impl: splitImpl,
+  },
+  {
+    name: 'is_timed_hmac_valid_v0',
+    params: [
+      bytesParam('key', { literal: true }),
+      bytesParam('message_mac'),
+      { name: 'ttl', kinds: ['Int'], literal: true },
+      { name: 'current_timestamp', kinds: ['Int'] },
+      { name: 'separator_length', kinds: ['Int'], literal: true, optional: true },
+      bytesParam('flags', { literal: true, optional: true }),
+    ],
+    returns: () => Types.Bool,
+    validate: ([, , ttl, , sep, flags]) =>
+      !inRange(ttl, 0, Number.MAX_SAFE_INTEGER)
+        ? 'is_timed_hmac_valid_v0 ttl must not be negative'
+        : sep !== undefined && !inRange(sep, 0, 1024)
+          ? 'is_timed_hmac_valid_v0 separator length must be 0-1024'
+          : flags !== undefined && flags !== 's' && flags !== ''
+            ? 'is_timed_hmac_valid_v0 flags may only be "s"'
+            : undefined,
+    impl: isTimedHmacValid,
   },
 ];
 

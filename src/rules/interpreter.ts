@@ -27,7 +27,7 @@ function evalNode(node: Node, src: FieldSource, elem?: unknown): unknown {
       return node.type.kind === 'Ip' ? rt.ip(v) : v;
     }
     case 'index': {
-      if (node.key === null) return elem;
+      if (node.key === null) return node.target.mapped ? evalNode(node.target, src, elem) : elem;
       const target = node.target.mapped
         ? evalNode(node.target, src, elem)
         : evalNode(node.target, src);
@@ -58,10 +58,13 @@ function evalNode(node: Node, src: FieldSource, elem?: unknown): unknown {
 /** The elements a `[*]` chain iterates. */
 function sourceOf(node: Node, src: FieldSource): readonly unknown[] | undefined {
   if (node.kind === 'index') {
-    return node.key === null ? rt.values(evalNode(node.target, src)) : sourceOf(node.target, src);
+    return node.key === null && !node.target.mapped
+      ? rt.values(evalNode(node.target, src))
+      : sourceOf(node.target, src);
   }
   if (node.kind === 'call' && node.args[0]) return sourceOf(node.args[0], src);
   if (node.kind === 'compare') return sourceOf(node.lhs, src);
+  if (node.kind === 'not') return sourceOf(node.operand, src);
   return undefined;
 }
 

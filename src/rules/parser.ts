@@ -125,6 +125,10 @@ class Parser {
       c.skipSpace();
       const operand = this.unary();
       this.depth--;
+      // Inside all()/any(), `not x[*] in {…}` negates each element's result.
+      if (operand.mapped && operand.type.kind === 'Bool' && this.argDepth > 0) {
+        return { kind: 'not', operand, type: Types.Bool, mapped: true, span: this.span(start) };
+      }
       requireBool(c, operand, 'operand of not');
       return { kind: 'not', operand, type: Types.Bool, mapped: false, span: this.span(start) };
     }
@@ -273,7 +277,14 @@ class Parser {
     const open = c.pos;
     c.eat('[');
     c.skipSpace();
-    const type = target.mapped ? target.type : target.type;
+    const type = target.type;
+    // `f(x[*])[*]`: Cloudflare writes [*] again after a function mapped over an array; the
+    // value is already one per element, so the second [*] only restates that.
+    if (target.mapped && target.kind === 'call' && c.eat('*')) {
+      c.skipSpace();
+      if (!c.eat(']')) throw c.unexpected('"]"');
+      return { kind: 'index', target, key: null, type, mapped: true, span: this.span(start) };
+    }
     if (type.kind !== 'Array' && type.kind !== 'Map') {
       throw c.error('UnsupportedOperator', `cannot index ${typeName(type)}`, open, open + 1);
     }

@@ -21,14 +21,49 @@ const cache = new Map<string, CompiledRegex>();
 const CACHE_LIMIT = 1000;
 
 /**
- * Compiles a pattern in RE2 syntax.
+ * Cloudflare runs patterns on Rust's regex crate, whose flag groups may carry `u` (Unicode,
+ * on by default there and always on here). RE2 rejects `u`, so it is dropped from `(?u)`,
+ * `(?iu)`, `(?u:…)`; a group left with no flag disappears (`(?u)`) or becomes `(?:`.
+ */
+export function toRe2Syntax(pattern: string): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern.charAt(i);
+    if (c === '\\') {
+      out += pattern.slice(i, i + 2);
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      out += c;
+      continue;
+    }
+    if (c === '[') inClass = true;
+    const group = c === '(' ? /^\(\?([a-zA-Z-]*)([:)])/.exec(pattern.slice(i)) : null;
+    if (!group || !group[1]?.includes('u')) {
+      out += c;
+      continue;
+    }
+    const flags = group[1].replace(/u/g, '');
+    const empty = flags === '' || flags === '-';
+    if (group[2] === ':') out += empty ? '(?:' : `(?${flags}:`;
+    else if (!empty) out += `(?${flags})`;
+    i += group[0].length - 1;
+  }
+  return out;
+}
+
+/**
+ * Compiles a pattern in RE2 syntax (after {@link toRe2Syntax}).
  *
  * @throws Error with RE2's message when the pattern is not valid RE2.
  */
 export function compileRegex(pattern: string): CompiledRegex {
   const hit = cache.get(pattern);
   if (hit) return hit;
-  const re = RE2JS.compile(pattern);
+  const re = RE2JS.compile(toRe2Syntax(pattern));
   const compiled: CompiledRegex = {
     pattern,
     programSize: re.programSize(),

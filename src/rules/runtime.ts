@@ -55,14 +55,6 @@ export function every(
   return true;
 }
 
-/** Element-wise application for a `[*]` value passed on to a function. */
-export function map(
-  items: readonly unknown[] | undefined,
-  f: (e: unknown) => unknown,
-): unknown[] | undefined {
-  return items?.map(f);
-}
-
 /** `a & b != 0`, also beyond 32 bits. */
 export function band(a: number | undefined, b: number): boolean {
   if (a === undefined) return false;

@@ -10,6 +10,7 @@ const scheme = new Scheme({
   b: 'Bool',
   arr: 'Array<Bytes>',
   json: 'Bytes',
+  enc: 'Bytes',
 });
 const opts = { scheme };
 const values = {
@@ -19,6 +20,7 @@ const values = {
   b: true,
   arr: ['a', 'b', 'c'],
   json: '{"user":{"id":42,"name":"ann","tags":["x","y"]}}',
+  enc: 'aGVsbG8=',
 };
 
 describe('functions', () => {
@@ -42,7 +44,7 @@ describe('functions', () => {
     ['url_decode("%2541") eq "%41"', true],
     ['url_decode("%2541", "r") eq "A"', true],
     ['url_decode("%u0041", "u") eq "A"', true],
-    ['decode_base64("aGVsbG8=") eq "hello"', true],
+    ['decode_base64(enc) eq "hello"', true],
     ['lookup_json_string(json, "user", "name") eq "ann"', true],
     ['lookup_json_string(json, "user", "tags", 1) eq "y"', true],
     ['lookup_json_integer(json, "user", "id") eq 42', true],
@@ -92,6 +94,9 @@ describe('function errors', () => {
     ['url_decode(s, "x") eq "x"', 'InvalidArgument'],
     ['cidr(ip, 33, 64) eq 1.2.3.4', 'InvalidArgument'],
     ['cidr6(ip, 0) eq ::', 'InvalidArgument'],
+    ['decode_base64("aGk=") eq "hi"', 'InvalidArgument'],
+    ['split(s, "", 2)[0] eq "x"', 'InvalidArgument'],
+    ['is_timed_hmac_valid_v0(s, s, 10, n)', 'InvalidArgument'],
     ['split(s, ",", 200)[0] eq "x"', 'InvalidArgument'],
     ['lower(s eq "x"', 'UnexpectedEnd'],
     ['lower(s; eq "x"', 'UnexpectedInput'],
