@@ -37,13 +37,13 @@ describe('buildCrl', () => {
     dir.write('crl.pem', crl.pem);
     dir.write('crl.der', crl.der);
     const out = dir.run(['crl', '-in', 'crl.pem', '-CAfile', 'ca.pem', '-noout', '-text']);
-    assert.match(out, /Last Update: May  4 03:02:01 2026 GMT/);
+    assert.match(out, /Last Update: May {2}4 03:02:01 2026 GMT/);
     assert.match(out, /Next Update: May 11 03:02:01 2026 GMT/);
     assert.match(out, /CRL Number: \n\s+42/);
     assert.match(out, /Authority Key Identifier/);
     assert.match(
       out,
-      /Serial Number: 3D6B7718ACECEDDBF3AB6F48926028633270F76D\n\s+Revocation Date: May  4 03:02:01 2026 GMT/,
+      /Serial Number: 3D6B7718ACECEDDBF3AB6F48926028633270F76D\n\s+Revocation Date: May {2}4 03:02:01 2026 GMT/,
     );
     assert.match(out, /Serial Number: 8F01\n/);
     const verify = dir.tryRun([
