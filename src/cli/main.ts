@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { serveCommand } from './serve.ts';
+import { exprCommand } from './expr.ts';
 
 /** The version printed by `portcullis --version`, read from package.json. */
 export const VERSION: string = (
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   program.addCommand(serveCommand(VERSION));
+  program.addCommand(exprCommand());
   return program;
 }
 

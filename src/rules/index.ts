@@ -41,3 +41,4 @@ export {
 } from './ruleset.ts';
 export { Scheme, type FieldDeclaration, type FieldDefinition } from './scheme.ts';
 export { parseType, typeName, type Type } from './types.ts';
+export { fieldsFromJson } from './field-values.ts';
