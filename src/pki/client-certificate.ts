@@ -225,10 +225,12 @@ export function readClientCertificate(
   chainDers: readonly Uint8Array[] = [],
   issuerDer?: Uint8Array,
 ): ClientCertificate {
+  // Copies, so that a caller reusing its buffers cannot change values computed later.
   const leaf = new Uint8Array(leafDer);
+  const chain = chainDers.map((der) => new Uint8Array(der));
   const parts = readCertificateParts(leaf);
-  const issuer = issuerDer ?? findIssuer(parts, chainDers);
-  return new ClientCertificate(leaf, chainDers, issuer, parts);
+  const issuer = issuerDer ? new Uint8Array(issuerDer) : findIssuer(parts, chain);
+  return new ClientCertificate(leaf, chain, issuer, parts);
 }
 
 function findIssuer(leaf: CertificateParts, chain: readonly Uint8Array[]): Uint8Array | undefined {

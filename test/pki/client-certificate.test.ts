@@ -70,6 +70,10 @@ before(() => {
       '/CN=José Ünïcødé ✓+UID=u1/street=a\\/b/emailAddress=e@x.org/DC=example/2.5.4.97=ORG-1',
     { serial: '0x00FF' },
   );
+  // A deeper chain: root → int1 → int2 → int3 → int4 → deep.
+  makeSigned('int3', 'int2', '/O=Portcullis Test/CN=Intermediate Three', { ca: true });
+  makeSigned('int4', 'int3', '/O=Portcullis Test/CN=Intermediate Four', { ca: true });
+  makeSigned('deep', 'int4', '/C=NL/O=Deep/OU=Fleet+OU=Sensors/CN=deep-device');
   makeSigned('rsa', 'root', '/C=DE/O=Rsa GmbH/CN=rsa-device', {
     key: ['-newkey', 'rsa:2048', '-nodes'],
     serial: '0x0100',
@@ -133,6 +137,28 @@ describe('readClientCertificate against openssl x509', () => {
     assert.match(cert.subjectDnRfc2253, /OU=\\ sp\\ ,/);
     assert.match(cert.subjectDnRfc2253, /CN=Jos\\C3\\A9 \\C3\\9Cn.*\+UID=u1,/);
     assert.match(cert.subjectDnLegacy, /\/street=a\\\/b\//);
+  });
+
+  test('matches openssl for every certificate of a chain of four intermediates', () => {
+    const chain = ['int4', 'int3', 'int2', 'int1'];
+    const all = ['deep', ...chain];
+    all.forEach((name, i) => {
+      const issuer = all[i + 1] ?? 'root';
+      const cert = readClientCertificate(der(name), all.slice(i + 1).map(der));
+      const view = opensslView(dir, `${name}.pem`);
+      assert.equal(cert.subjectDn, view.subjectRfc2253);
+      assert.equal(cert.issuerDn, view.issuerRfc2253);
+      assert.equal(cert.subjectDnLegacy, view.subjectCompat);
+      assert.equal(cert.issuerDnLegacy, view.issuerCompat);
+      assert.equal(cert.serial, view.serial);
+      assert.equal(cert.ski, view.ski);
+      assert.equal(cert.issuerSki, opensslView(dir, `${issuer}.pem`).ski);
+      if (issuer !== 'root')
+        assert.equal(cert.issuerSerial, opensslView(dir, `${issuer}.pem`).serial);
+    });
+    const leaf = readClientCertificate(der('deep'), chain.map(der));
+    const sf = chain.map((name) => `:${Buffer.from(der(name)).toString('base64')}:`).join(', ');
+    assert.equal(leaf.chainRfc9440, sf);
   });
 
   test('takes the issuer serial and SKI from the chain when no issuer is given', () => {

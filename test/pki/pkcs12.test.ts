@@ -131,6 +131,39 @@ describe('buildPkcs12', () => {
     assert.match(out, /-----BEGIN PRIVATE KEY-----/);
   });
 
+  test('bundles an RSA key that openssl made', async () => {
+    dir.run(
+      ['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'rsa.key'].concat([
+        '-out',
+        'rsa.csr',
+        '-subj',
+        '/CN=rsa-phone',
+      ]),
+    );
+    const rsaIssued = await issueClientCertificate({
+      csr: dir.text('rsa.csr'),
+      authority: { certificateDer: ca.certificateDer, privateKey: ca.keys.privateKey },
+      validityDays: 30,
+    });
+    const keyDer = dir
+      .read('rsa.key')
+      .toString('utf8')
+      .replace(/-----[^-]+-----|\s/g, '');
+    const p12 = await buildPkcs12({
+      privateKey: new Uint8Array(Buffer.from(keyDer, 'base64')),
+      certificate: rsaIssued.certificateDer,
+      chain: [ca.certificateDer],
+      password: 'pw',
+    });
+    dir.write('rsa.p12', p12);
+    const out = dir.run(['pkcs12', '-in', 'rsa.p12', '-passin', 'pass:pw', '-nodes']);
+    dir.write('rsa-out.pem', out);
+    dir.run(['x509', '-in', 'rsa-out.pem', '-noout', '-pubkey', '-out', 'from-cert.pub']);
+    dir.run(['pkey', '-in', 'rsa-out.pem', '-pubout', '-out', 'from-key.pub']);
+    assert.equal(dir.text('from-cert.pub'), dir.text('from-key.pub'));
+    assert.equal(dir.text('from-key.pub'), dir.run(['pkey', '-in', 'rsa.key', '-pubout']));
+  });
+
   test('requires a password of 1 to 128 characters', async () => {
     for (const bad of ['', 'x'.repeat(129)]) {
       await assert.rejects(
