@@ -66,12 +66,14 @@ export function readCertificateParts(der: Uint8Array): CertificateParts {
         );
       }
     }
+    const validity = { notBefore: readTime(notBefore), notAfter: readTime(notAfter) };
+    timeToDate(validity.notBefore); // rejects a malformed time now rather than when printed
+    timeToDate(validity.notAfter);
     return {
       serial,
       issuer,
       subject,
-      notBefore: readTime(notBefore),
-      notAfter: readTime(notAfter),
+      ...validity,
       signatureAlgorithm: algorithmOid(signatureAlgorithm),
       spki,
       extensions,

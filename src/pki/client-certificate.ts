@@ -14,6 +14,7 @@ import {
   subjectKeyIdentifier,
 } from './certificate-fields.ts';
 import { formatLegacy, formatRfc2253, readName, type NameAttribute } from './distinguished-name.ts';
+import { PkiError, describeCause } from './errors.ts';
 import { toHexUpper } from './hex.ts';
 
 /** RFC 9440 leaf limit of `cf.tls_client_auth.cert_rfc9440`: 10 KiB of encoded value. */
@@ -24,7 +25,8 @@ export const RFC9440_CHAIN_LIMIT = 16 * 1024;
 
 /**
  * An immutable, lazily formatted view of a client certificate. Build it with
- * {@link readClientCertificate}; values use the formats of Cloudflare's fields.
+ * {@link readClientCertificate}, which checks the structure; the getters only format (each
+ * value once) and never throw. Values use the formats of Cloudflare's fields.
  */
 export class ClientCertificate {
   /** The leaf certificate, DER. */
@@ -34,29 +36,32 @@ export class ClientCertificate {
   /** The direct issuer's certificate when known (trusted CA or found in the chain). */
   readonly issuerDer: Uint8Array | undefined;
 
-  #parts?: CertificateParts;
-  #issuerParts?: CertificateParts | null;
-  #subject?: NameAttribute[];
-  #issuer?: NameAttribute[];
-  #cache = new Map<string, string | boolean>();
+  readonly #parts: CertificateParts;
+  readonly #subject: readonly NameAttribute[];
+  readonly #issuer: readonly NameAttribute[];
+  readonly #issuerParts: CertificateParts | undefined;
+  readonly #cache = new Map<string, string>();
 
-  /** @internal use {@link readClientCertificate}. */
+  /** @internal use {@link readClientCertificate}, which checks the structure first. */
   constructor(
     der: Uint8Array,
     chain: readonly Uint8Array[],
     issuerDer: Uint8Array | undefined,
-    parts?: CertificateParts,
+    read: ReadStructure,
   ) {
     this.der = der;
-    if (parts !== undefined) this.#parts = parts;
     this.chain = Object.freeze([...chain]);
     this.issuerDer = issuerDer;
+    this.#parts = read.parts;
+    this.#subject = read.subject;
+    this.#issuer = read.issuer;
+    this.#issuerParts = read.issuerParts;
     Object.freeze(this);
   }
 
-  /** The located parts of the leaf; parsed on first use. */
+  /** The located parts of the leaf. */
   get parts(): CertificateParts {
-    return (this.#parts ??= readCertificateParts(this.der));
+    return this.#parts;
   }
 
   /** Subject DN, Cloudflare's default form (which is the RFC 2253 form). */
@@ -71,22 +76,22 @@ export class ClientCertificate {
 
   /** Subject DN as `openssl x509 -nameopt RFC2253` prints it. */
   get subjectDnRfc2253(): string {
-    return this.#memo('subject_rfc2253', () => formatRfc2253(this.#subjectAttributes()));
+    return this.#memo('subject_rfc2253', () => formatRfc2253(this.#subject));
   }
 
   /** Issuer DN as `openssl x509 -nameopt RFC2253` prints it. */
   get issuerDnRfc2253(): string {
-    return this.#memo('issuer_rfc2253', () => formatRfc2253(this.#issuerAttributes()));
+    return this.#memo('issuer_rfc2253', () => formatRfc2253(this.#issuer));
   }
 
   /** Subject DN in OpenSSL's oneline form, `/C=US/ST=Texas/CN=...`. */
   get subjectDnLegacy(): string {
-    return this.#memo('subject_legacy', () => formatLegacy(this.#subjectAttributes()));
+    return this.#memo('subject_legacy', () => formatLegacy(this.#subject));
   }
 
   /** Issuer DN in OpenSSL's oneline form. */
   get issuerDnLegacy(): string {
-    return this.#memo('issuer_legacy', () => formatLegacy(this.#issuerAttributes()));
+    return this.#memo('issuer_legacy', () => formatLegacy(this.#issuer));
   }
 
   /** Serial number, uppercase hex without separators, as `openssl x509 -serial`. */
@@ -97,7 +102,7 @@ export class ClientCertificate {
   /** The direct issuer's serial number, or "" when the issuer certificate is not known. */
   get issuerSerial(): string {
     return this.#memo('issuer_serial', () => {
-      const issuer = this.#issuerCertificate();
+      const issuer = this.#issuerParts;
       return issuer ? formatSerial(issuer.serial) : '';
     });
   }
@@ -125,9 +130,7 @@ export class ClientCertificate {
   /** Subject Key Identifier, uppercase hex, or "" when the extension is absent. */
   get ski(): string {
     return this.#memo('ski', () => {
-      const id = subjectKeyIdentifier(
-        this.parts.extensions.get(ExtensionOid.SUBJECT_KEY_IDENTIFIER),
-      );
+      const id = keyIdentifier(this.#parts, ExtensionOid.SUBJECT_KEY_IDENTIFIER);
       return id ? toHexUpper(id) : '';
     });
   }
@@ -139,13 +142,10 @@ export class ClientCertificate {
    */
   get issuerSki(): string {
     return this.#memo('issuer_ski', () => {
-      const issuer = this.#issuerCertificate();
-      const fromIssuer = issuer
-        ? subjectKeyIdentifier(issuer.extensions.get(ExtensionOid.SUBJECT_KEY_IDENTIFIER))
+      const fromIssuer = this.#issuerParts
+        ? keyIdentifier(this.#issuerParts, ExtensionOid.SUBJECT_KEY_IDENTIFIER)
         : undefined;
-      const id =
-        fromIssuer ??
-        authorityKeyIdentifier(this.parts.extensions.get(ExtensionOid.AUTHORITY_KEY_IDENTIFIER));
+      const id = fromIssuer ?? keyIdentifier(this.#parts, ExtensionOid.AUTHORITY_KEY_IDENTIFIER);
       return id ? toHexUpper(id) : '';
     });
   }
@@ -187,23 +187,16 @@ export class ClientCertificate {
       value = compute();
       this.#cache.set(key, value);
     }
-    return value as string;
+    return value;
   }
+}
 
-  #subjectAttributes(): NameAttribute[] {
-    return (this.#subject ??= readName(this.parts.subject));
-  }
-
-  #issuerAttributes(): NameAttribute[] {
-    return (this.#issuer ??= readName(this.parts.issuer));
-  }
-
-  #issuerCertificate(): CertificateParts | undefined {
-    if (this.#issuerParts === undefined) {
-      this.#issuerParts = this.issuerDer ? readCertificateParts(this.issuerDer) : null;
-    }
-    return this.#issuerParts ?? undefined;
-  }
+/** What {@link readClientCertificate} checks and locates before any value is formatted. */
+interface ReadStructure {
+  readonly parts: CertificateParts;
+  readonly subject: readonly NameAttribute[];
+  readonly issuer: readonly NameAttribute[];
+  readonly issuerParts: CertificateParts | undefined;
 }
 
 /**
@@ -228,9 +221,44 @@ export function readClientCertificate(
   // Copies, so that a caller reusing its buffers cannot change values computed later.
   const leaf = new Uint8Array(leafDer);
   const chain = chainDers.map((der) => new Uint8Array(der));
+  // Everything that can be malformed is read now, so that the getters (called while rules
+  // run) only format and never throw.
   const parts = readCertificateParts(leaf);
-  const issuer = issuerDer ? new Uint8Array(issuerDer) : findIssuer(parts, chain);
-  return new ClientCertificate(leaf, chain, issuer, parts);
+  const subject = readNameOf(parts.subject, 'subject');
+  const issuer = readNameOf(parts.issuer, 'issuer');
+  const issuerDerCopy = issuerDer ? new Uint8Array(issuerDer) : findIssuer(parts, chain);
+  const issuerParts = issuerDerCopy ? readCertificateParts(issuerDerCopy) : undefined;
+  return new ClientCertificate(leaf, chain, issuerDerCopy, {
+    parts,
+    subject,
+    issuer,
+    issuerParts,
+  });
+}
+
+function readNameOf(name: Uint8Array, which: string): NameAttribute[] {
+  try {
+    return readName(name);
+  } catch (err) {
+    throw new PkiError('PORTCULLIS_ERR_PKI_MALFORMED', {
+      what: `the certificate's ${which} name`,
+      cause: describeCause(err),
+    });
+  }
+}
+
+/** A key identifier extension's value, or undefined when absent or malformed. */
+function keyIdentifier(parts: CertificateParts, extension: string): Uint8Array | undefined {
+  const value = parts.extensions.get(extension);
+  try {
+    return extension === ExtensionOid.SUBJECT_KEY_IDENTIFIER
+      ? subjectKeyIdentifier(value)
+      : authorityKeyIdentifier(value);
+  } catch {
+    // A malformed identifier reads as absent: the field is "" rather than an error while
+    // rules run.
+    return undefined;
+  }
 }
 
 function findIssuer(leaf: CertificateParts, chain: readonly Uint8Array[]): Uint8Array | undefined {

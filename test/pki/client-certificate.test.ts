@@ -6,6 +6,7 @@ import {
   readClientCertificate,
   TLS_CLIENT_AUTH_FIELDS,
 } from '../../src/pki/index.ts';
+import { encode, integer, octetString, oid, sequence, setOf } from '../../src/pki/der.ts';
 import { OpensslDir, opensslView, pemToDer } from './openssl.ts';
 
 // Certificates made by openssl itself, so that the reader is checked against an independent
@@ -240,6 +241,43 @@ describe('ClientCertificate', () => {
     assert.throws(() => {
       (cert as unknown as { chain: unknown[] }).chain.push(new Uint8Array());
     });
+  });
+
+  test('checks names and times when read, so that the getters never throw', () => {
+    const spki = sequence(sequence(oid('1.2.840.10045.2.1')), encode(0x03, Uint8Array.of(0)));
+    const certificate = (subject: Uint8Array, notAfter: string, extensions: Uint8Array[]) => {
+      const alg = sequence(oid('1.2.840.10045.4.3.2'));
+      const utc = (text: string) => encode(0x17, Buffer.from(text));
+      const validity = sequence(utc('260101000000Z'), utc(notAfter));
+      const exts = extensions.length ? [encode(0xa3, sequence(...extensions))] : [];
+      const tbs = sequence(
+        encode(0xa0, integer(2)),
+        integer(5),
+        alg,
+        subject,
+        validity,
+        subject,
+        spki,
+        ...exts,
+      );
+      return sequence(tbs, alg, encode(0x03, Uint8Array.of(0)));
+    };
+    const goodName = sequence(setOf(sequence(oid('2.5.4.3'), encode(0x0c, Buffer.from('x')))));
+    assert.throws(
+      () => readClientCertificate(certificate(sequence(setOf(integer(1))), '270101000000Z', [])),
+      {
+        code: 'PORTCULLIS_ERR_PKI_MALFORMED',
+      },
+    );
+    assert.throws(() => readClientCertificate(certificate(goodName, '2701010000Z', [])), {
+      code: 'PORTCULLIS_ERR_PKI_MALFORMED',
+    });
+    // A Subject Key Identifier whose value is not an OCTET STRING reads as absent.
+    const badSki = sequence(oid('2.5.29.14'), octetString(integer(7)));
+    const cert = readClientCertificate(certificate(goodName, '270101000000Z', [badSki]));
+    assert.equal(cert.ski, '');
+    assert.equal(cert.subjectDn, 'CN=x');
+    assert.equal(cert.notAfter, 'Jan  1 00:00:00 2027 GMT');
   });
 
   test('rejects bytes that are not a certificate with a catalogued error', () => {
