@@ -4,10 +4,12 @@
  *
  * Two profiles:
  * - `compatible` (default): keys and certificates encrypted with
- *   pbeWithSHAAnd3-KeyTripleDES-CBC, SHA-1 MAC. iOS and iPadOS (configuration profiles and
- *   the Files/Settings import) and Android key chains before Android 12 reject the PBES2/AES
- *   files that OpenSSL 3 writes by default; this is the combination they all read. OpenSSL 3
- *   reads it without `-legacy` (3DES is in its default provider; only RC2 needs legacy).
+ *   pbeWithSHAAnd3-KeyTripleDES-CBC, SHA-1 MAC. Apple's Security framework
+ *   (`SecPKCS12Import`, used by iOS, iPadOS and macOS imports) and Android's credential
+ *   installer (reports up to Android 13) reject the PBES2/AES files that OpenSSL 3 writes by
+ *   default, mostly as "wrong password"; this is the combination they all read. It encrypts
+ *   certificates with 3DES rather than OpenSSL's legacy RC2-40, so that OpenSSL 3 reads it
+ *   without `-legacy` (3DES is in its default provider).
  * - `modern`: PBES2 with PBKDF2-HMAC-SHA256 and AES-256-CBC, HMAC-SHA-256 MAC, exactly what
  *   `openssl pkcs12 -export` writes by default, for recent OSes and tooling.
  *
