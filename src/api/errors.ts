@@ -15,6 +15,8 @@ export const API_ERRORS = {
   malformedJson: { code: 1006, status: 400, title: 'Malformed JSON body' },
   unsupportedMediaType: { code: 1007, status: 415, title: 'Unsupported content type' },
   bodyTooLarge: { code: 1008, status: 413, title: 'Request body too large' },
+  invalidExpression: { code: 1009, status: 400, title: 'Invalid expression' },
+  unsupportedValue: { code: 1010, status: 400, title: 'Unsupported value' },
   noRoute: { code: 7000, status: 404, title: 'No route for that URI' },
   internal: { code: 1100, status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { code: number; status: number; title: string }>;

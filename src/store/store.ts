@@ -154,7 +154,10 @@ export interface StoreData {
   /** The zone's custom-rules ruleset, once it has been created (by a rule or a PUT). */
   getRuleset(zoneId: string): Promise<RulesetInfo | undefined>;
   getRulesetById(id: string): Promise<RulesetInfo | undefined>;
-  /** Creates the zone's ruleset or changes its name or description; bumps its version. */
+  /**
+   * Creates the zone's ruleset or changes its name or description, bumping its version; a
+   * save that changes nothing leaves it as it is.
+   */
   saveRuleset(zoneId: string, patch: RulesetPatch): Promise<RulesetInfo>;
   /** Deletes the zone's ruleset and every rule of the zone. */
   deleteRuleset(zoneId: string): Promise<void>;

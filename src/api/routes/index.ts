@@ -1,6 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../../store/index.ts';
+import { openApiRoutes } from '../openapi.ts';
+import { accountRoutes } from './accounts.ts';
+import { filterRoutes } from './filters.ts';
+import { firewallRuleRoutes } from './firewall-rules.ts';
+import { hostRoutes } from './hosts.ts';
+import { rulesetRuleRoutes } from './ruleset-rules.ts';
+import { rulesetRoutes } from './rulesets.ts';
 import { userTokenRoutes } from './user-tokens.ts';
+import { validateExprRoutes } from './validate-expr.ts';
+import { zoneRoutes } from './zones.ts';
 
 /** What every route module receives besides the fastify instance. */
 export interface RouteContext {
@@ -14,5 +23,14 @@ export interface RouteContext {
 export async function apiRoutes(app: FastifyInstance, options: RouteContext): Promise<void> {
   // Only the context goes on: fastify's own options (the prefix) must not be applied twice.
   const ctx: RouteContext = { store: options.store };
+  await app.register(openApiRoutes);
   await app.register(userTokenRoutes, ctx);
+  await app.register(accountRoutes, ctx);
+  await app.register(zoneRoutes, ctx);
+  await app.register(hostRoutes, ctx);
+  await app.register(rulesetRoutes, ctx);
+  await app.register(rulesetRuleRoutes, ctx);
+  await app.register(firewallRuleRoutes, ctx);
+  await app.register(filterRoutes, ctx);
+  await app.register(validateExprRoutes, ctx);
 }

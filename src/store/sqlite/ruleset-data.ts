@@ -24,6 +24,12 @@ export class RulesetData extends Statements {
   }
 
   async saveRuleset(zoneId: string, patch: RulesetPatch): Promise<RulesetInfo> {
+    const existing = await this.getRuleset(zoneId);
+    const unchanged =
+      (patch.name ?? existing?.name) === existing?.name &&
+      (patch.description ?? existing?.description) === existing?.description;
+    // Saving what is already there is not a new version.
+    if (existing && unchanged) return existing;
     const current = this.touchRuleset(zoneId);
     this.run(
       `ruleset of zone ${zoneId}`,

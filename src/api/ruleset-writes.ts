@@ -1,0 +1,75 @@
+import type { FastifyRequest } from 'fastify';
+import type { Rule, RulesetInfo, Transaction, Zone } from '../store/index.ts';
+import { recordChange } from './audit.ts';
+import { ApiError } from './errors.ts';
+import { validateExpression } from './expression-check.ts';
+import { rulesetView } from './rule-views.ts';
+
+/** A zone's ruleset as both rule APIs read it: its name and version, and the ordered rules. */
+export interface ZoneRules {
+  info: RulesetInfo | undefined;
+  rules: Rule[];
+}
+
+export async function readZoneRules(tx: Transaction, zoneId: string): Promise<ZoneRules> {
+  return { info: await tx.getRuleset(zoneId), rules: await tx.listRules(zoneId) };
+}
+
+/** Where a rule goes, as Cloudflare writes it. */
+export interface Position {
+  before?: string;
+  after?: string;
+  index?: number;
+}
+
+/** The 0-based place of `position` in `rules` (which does not hold the moving rule). */
+export function placeOf(rules: readonly Rule[], position: Position | undefined): number {
+  if (!position || Object.keys(position).length === 0) return rules.length;
+  if (position.index !== undefined) return Math.min(position.index - 1, rules.length);
+  const id = position.before ?? position.after!;
+  const i = rules.findIndex((r) => r.id === id);
+  if (i === -1) {
+    const which = position.before !== undefined ? 'before' : 'after';
+    throw new ApiError('invalidRequest', `position.${which}: rule ${id} is not in this ruleset`, {
+      pointer: `/position/${which}`,
+    });
+  }
+  return position.before !== undefined ? i : i + 1;
+}
+
+/** Checks every expression of `rules` against the zone's account; the first error is thrown. */
+export async function checkExpressions(
+  tx: Transaction,
+  zone: Zone,
+  rules: readonly { expression: string }[],
+  pointer: (i: number) => string,
+): Promise<void> {
+  for (const [i, rule] of rules.entries()) {
+    await validateExpression(tx, zone.accountId, rule.expression, pointer(i));
+  }
+}
+
+/**
+ * Records the change of a zone's ruleset in the audit log, with the whole ruleset before and
+ * after: a rule's meaning depends on its place, so the list is the unit of change.
+ */
+export async function auditRuleset(
+  tx: Transaction,
+  request: FastifyRequest,
+  zone: Zone,
+  before: ZoneRules,
+  action: string,
+): Promise<ZoneRules> {
+  const after = await readZoneRules(tx, zone.id);
+  const view = (z: ZoneRules) => (z.info ? rulesetView(z.info, z.rules) : null);
+  await recordChange(tx, request, {
+    accountId: zone.accountId,
+    zoneId: zone.id,
+    action,
+    resourceType: 'ruleset',
+    resourceId: after.info?.id ?? before.info?.id ?? zone.id,
+    before: view(before),
+    after: view(after),
+  });
+  return after;
+}
