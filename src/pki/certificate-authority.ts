@@ -20,7 +20,7 @@ import {
   signingAlgorithmFor,
   type KeyAlgorithm,
 } from './keys.ts';
-import { PemLabel, decodePemAll, encodePem } from './pem.ts';
+import { MAX_CA_BUNDLE_PEM_LENGTH, PemLabel, decodePemAll, encodePem } from './pem.ts';
 import { randomSerial } from './serial.ts';
 import { x509, type CryptoKey, type CryptoKeyPair } from './webcrypto.ts';
 
@@ -133,11 +133,17 @@ export interface UploadedCa {
  * Checks a CA bundle uploaded for bring-your-own-CA: PEM certificates, each one a CA
  * (basicConstraints cA, RFC 5280 §4.2.1.9) and valid at `now`.
  *
- * @throws PkiError `NOT_PEM`, `WRONG_PEM_TYPE`, `MALFORMED`, `NOT_A_CA`,
+ * @throws PkiError `NOT_PEM`, `WRONG_PEM_TYPE`, `INPUT_TOO_LARGE` (over
+ *   {@link MAX_CA_BUNDLE_PEM_LENGTH}), `MALFORMED`, `NOT_A_CA`,
  *   `CERTIFICATE_EXPIRED`, `CERTIFICATE_NOT_YET_VALID`.
  */
 export function validateUploadedCa(pem: string, options: { now?: Date } = {}): UploadedCa {
-  const ders = decodePemAll(pem, PemLabel.CERTIFICATE, 'the CA certificates');
+  const ders = decodePemAll(
+    pem,
+    PemLabel.CERTIFICATE,
+    'the CA certificates',
+    MAX_CA_BUNDLE_PEM_LENGTH,
+  );
   const now = options.now ?? new Date();
   for (const der of ders) {
     const parts = readCertificateParts(der);

@@ -21,7 +21,7 @@ import {
   type KeyAlgorithm,
   type KeyDescription,
 } from './keys.ts';
-import { PemLabel, decodePem, encodePem } from './pem.ts';
+import { MAX_CSR_PEM_LENGTH, PemLabel, decodePem, encodePem } from './pem.ts';
 import { x509, type CryptoKeyPair } from './webcrypto.ts';
 
 /** Subject fields as the API names them; "" when the name has no such attribute. */
@@ -73,12 +73,13 @@ const SUBJECT_LIMITS = {
  * Parses a PEM CSR, checks its key against the policy (RSA ≥ 2048 bits, EC P-256/P-384) and
  * verifies its self-signature, which proves the requester holds the private key (RFC 2986 §3).
  *
- * @throws PkiError `NOT_PEM`, `WRONG_PEM_TYPE`, `MALFORMED`, `WEAK_KEY`, `UNSUPPORTED_KEY`,
- *   `BAD_SIGNATURE` (all prefixed `PORTCULLIS_ERR_PKI_`).
+ * @throws PkiError `NOT_PEM`, `WRONG_PEM_TYPE`, `INPUT_TOO_LARGE` (over
+ *   {@link MAX_CSR_PEM_LENGTH}), `MALFORMED`, `WEAK_KEY`, `UNSUPPORTED_KEY`, `BAD_SIGNATURE`
+ *   (all prefixed `PORTCULLIS_ERR_PKI_`).
  */
 export async function parseCsr(pem: string): Promise<ParsedCsr> {
   const what = 'the CSR';
-  const der = decodePem(pem, PemLabel.CERTIFICATE_REQUEST, what);
+  const der = decodePem(pem, PemLabel.CERTIFICATE_REQUEST, what, MAX_CSR_PEM_LENGTH);
 
   let subjectName: Uint8Array;
   let publicKeyInfo: Uint8Array;

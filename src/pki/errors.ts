@@ -15,6 +15,10 @@ export const PKI_ERROR_CATALOGUE = {
     message: 'reading {what}: expected a PEM {label} block, got {actual}',
     status: 400,
   },
+  PORTCULLIS_ERR_PKI_INPUT_TOO_LARGE: {
+    message: 'reading {what}: the input is {got} characters long, over the limit of {max}',
+    status: 400,
+  },
   PORTCULLIS_ERR_PKI_MALFORMED: {
     message: 'reading {what}: the DER structure is malformed: {cause}',
     status: 400,

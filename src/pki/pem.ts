@@ -12,6 +12,15 @@ export const PemLabel = {
   X509_CRL: 'X509 CRL',
 } as const;
 
+/** Longest CSR accepted, in characters of PEM: an RSA 8192 request is under 4 KiB. */
+export const MAX_CSR_PEM_LENGTH = 16 * 1024;
+
+/** Longest CA bundle accepted, in characters of PEM. */
+export const MAX_CA_BUNDLE_PEM_LENGTH = 1024 * 1024;
+
+/** Longest CRL accepted, PEM characters or DER octets: public CAs publish CRLs of megabytes. */
+export const MAX_CRL_LENGTH = 16 * 1024 * 1024;
+
 /** One decoded PEM block. */
 export interface PemBlock {
   readonly label: string;
@@ -38,11 +47,19 @@ export function decodePemBlocks(text: string): PemBlock[] {
  * The DER of every block labelled `label` in `text`.
  *
  * @param what - what the input is, for the error message ("the CSR", "the CA bundle").
+ * @param maxLength - longest `text` accepted; default 1 MiB.
  * @throws PkiError `PORTCULLIS_ERR_PKI_NOT_PEM` when `text` holds no PEM block at all,
- *   `PORTCULLIS_ERR_PKI_WRONG_PEM_TYPE` when it holds blocks of other labels only.
+ *   `PORTCULLIS_ERR_PKI_WRONG_PEM_TYPE` when it holds blocks of other labels only,
+ *   `PORTCULLIS_ERR_PKI_INPUT_TOO_LARGE` when it is longer than `maxLength`.
  */
-export function decodePemAll(text: string, label: string, what: string): Uint8Array[] {
+export function decodePemAll(
+  text: string,
+  label: string,
+  what: string,
+  maxLength = MAX_CA_BUNDLE_PEM_LENGTH,
+): Uint8Array[] {
   if (typeof text !== 'string') throw new PkiError('PORTCULLIS_ERR_PKI_NOT_PEM', { what, label });
+  checkLength(text.length, maxLength, what);
   const blocks = decodePemBlocks(text);
   if (blocks.length === 0) throw new PkiError('PORTCULLIS_ERR_PKI_NOT_PEM', { what, label });
   const wanted = blocks.filter((b) => b.label === label);
@@ -54,9 +71,25 @@ export function decodePemAll(text: string, label: string, what: string): Uint8Ar
 }
 
 /** The DER of the first block labelled `label`; errors as {@link decodePemAll}. */
-export function decodePem(text: string, label: string, what: string): Uint8Array {
-  const [first] = decodePemAll(text, label, what);
+export function decodePem(
+  text: string,
+  label: string,
+  what: string,
+  maxLength = MAX_CA_BUNDLE_PEM_LENGTH,
+): Uint8Array {
+  const [first] = decodePemAll(text, label, what, maxLength);
   return first as Uint8Array;
+}
+
+/**
+ * Refuses inputs over a limit before any parsing work is spent on them.
+ *
+ * @throws PkiError `PORTCULLIS_ERR_PKI_INPUT_TOO_LARGE`.
+ */
+export function checkLength(length: number, maxLength: number, what: string): void {
+  if (length > maxLength) {
+    throw new PkiError('PORTCULLIS_ERR_PKI_INPUT_TOO_LARGE', { what, got: length, max: maxLength });
+  }
 }
 
 /** PEM text for `der`, 64 base64 characters per line, with a trailing newline. */

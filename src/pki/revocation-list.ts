@@ -28,7 +28,7 @@ import { formatRfc2253, readName } from './distinguished-name.ts';
 import { PkiError, describeCause } from './errors.ts';
 import { toHexLower } from './hex.ts';
 import { signingAlgorithmFor } from './keys.ts';
-import { PemLabel, decodePem, encodePem } from './pem.ts';
+import { MAX_CRL_LENGTH, PemLabel, checkLength, decodePem, encodePem } from './pem.ts';
 import { x509 } from './webcrypto.ts';
 
 /** One revoked certificate. */
@@ -123,14 +123,17 @@ export async function buildCrl(options: BuildCrlOptions): Promise<BuiltCrl> {
  * Parses a CRL (PEM or DER) and verifies that `caCertificateDer` issued it: the issuer name
  * must be the CA's subject and the signature must verify with the CA's key (RFC 5280 §6.3.3).
  *
- * @throws PkiError `NOT_PEM`, `WRONG_PEM_TYPE`, `MALFORMED`, `CRL_NOT_SIGNED_BY_CA`.
+ * @throws PkiError `NOT_PEM`, `WRONG_PEM_TYPE`, `INPUT_TOO_LARGE` (over {@link MAX_CRL_LENGTH}),
+ *   `MALFORMED`, `CRL_NOT_SIGNED_BY_CA`.
  */
 export async function parseCrl(
   input: string | Uint8Array,
   caCertificateDer: Uint8Array,
 ): Promise<ParsedCrl> {
   const what = 'the CRL';
-  const der = typeof input === 'string' ? decodePem(input, PemLabel.X509_CRL, what) : input;
+  if (typeof input !== 'string') checkLength(input.length, MAX_CRL_LENGTH, what);
+  const der =
+    typeof input === 'string' ? decodePem(input, PemLabel.X509_CRL, what, MAX_CRL_LENGTH) : input;
   const ca = readCertificateParts(caCertificateDer);
   const caSerial = formatSerial(ca.serial);
 

@@ -102,6 +102,10 @@ describe('parseCsr', () => {
       assert.doesNotMatch(err.message, /MII/);
       return true;
     });
+    await assert.rejects(parseCsr(`${dir.text('ec.csr')}${' '.repeat(16 * 1024)}`), {
+      code: 'PORTCULLIS_ERR_PKI_INPUT_TOO_LARGE',
+      message: /^reading the CSR: the input is \d+ characters long, over the limit of 16384$/,
+    });
     await assert.rejects(
       parseCsr('-----BEGIN CERTIFICATE REQUEST-----\nMAMCAQA=\n-----END CERTIFICATE REQUEST-----'),
       { code: 'PORTCULLIS_ERR_PKI_MALFORMED' },
