@@ -14,13 +14,16 @@ import { describeCaCertificate, type CaCertificateMetadata } from './certificate
 import { Tag, encode, oid, sequence, setOf } from './der.ts';
 import { NameOid } from './distinguished-name.ts';
 import { PkiError } from './errors.ts';
+import { openPrivateKey, sealPrivateKey } from './key-sealing.ts';
 import {
   DEFAULT_KEY_ALGORITHM,
+  exportPrivateKeyDer,
   generateKeyPair,
+  importPrivateKey,
   signingAlgorithmFor,
   type KeyAlgorithm,
 } from './keys.ts';
-import { MAX_CA_BUNDLE_PEM_LENGTH, PemLabel, decodePemAll, encodePem } from './pem.ts';
+import { MAX_CA_BUNDLE_PEM_LENGTH, PemLabel, decodePem, decodePemAll, encodePem } from './pem.ts';
 import { randomSerial } from './serial.ts';
 import { x509, type CryptoKey, type CryptoKeyPair } from './webcrypto.ts';
 
@@ -190,6 +193,40 @@ export function assertAuthorityKeyMatches(authority: SigningAuthority): void {
       serial: formatSerial(parts.serial),
     });
   }
+}
+
+/**
+ * Seals a CA's private key for storage (AES-256-GCM under the master key, see
+ * `key-sealing.ts`). The store keeps the blob; the key never reaches it in clear.
+ */
+export async function sealSigningKey(
+  privateKey: CryptoKey,
+  masterKey: Uint8Array,
+): Promise<Uint8Array> {
+  return sealPrivateKey(await exportPrivateKeyDer(privateKey), masterKey);
+}
+
+/**
+ * Opens a stored CA into a {@link SigningAuthority}: unseals the key, imports it and checks
+ * that it belongs to the certificate.
+ *
+ * @param certificate - the CA certificate, PEM or DER.
+ * @throws PkiError `SEALED_KEY_AUTH` for a wrong master key, `CA_KEY_MISMATCH` when the
+ *   sealed key is another CA's, and the PEM errors.
+ */
+export async function openSigningAuthority(
+  certificate: string | Uint8Array,
+  sealedKey: Uint8Array,
+  masterKey: Uint8Array,
+): Promise<SigningAuthority> {
+  const certificateDer =
+    typeof certificate === 'string'
+      ? decodePem(certificate, PemLabel.CERTIFICATE, 'the CA certificate')
+      : certificate;
+  const keys = await importPrivateKey(openPrivateKey(sealedKey, masterKey));
+  const authority = { certificateDer, privateKey: keys.privateKey };
+  assertAuthorityKeyMatches(authority);
+  return authority;
 }
 
 /** Truncates to whole seconds: certificate times carry no fractions (RFC 5280 §4.1.2.5). */

@@ -8,7 +8,9 @@ import {
   generateKeyAndCsr,
   issueClientCertificate,
   MAX_VALIDITY_DAYS,
+  openSigningAuthority,
   readClientCertificate,
+  sealSigningKey,
   validateUploadedCa,
   type CreatedCa,
   type SigningAuthority,
@@ -186,6 +188,33 @@ describe('issueClientCertificate', () => {
       }),
       { code: 'PORTCULLIS_ERR_PKI_CA_KEY_MISMATCH' },
     );
+  });
+});
+
+describe('a sealed CA key', () => {
+  test('opens into a signing authority that issues certificates', async () => {
+    const masterKey = new Uint8Array(32).fill(7);
+    const sealed = await sealSigningKey(ecCa.keys.privateKey, masterKey);
+    const authority = await openSigningAuthority(ecCa.certificatePem, sealed, masterKey);
+    const issued = await issueClientCertificate({
+      csr: dir.text('dev.csr'),
+      authority,
+      validityDays: 1,
+    });
+    dir.write('sealed-leaf.pem', issued.certificatePem);
+    assert.match(dir.run(['verify', '-CAfile', 'ca.pem', 'sealed-leaf.pem']), /OK/);
+  });
+
+  test("refuses a wrong master key and another CA's key", async () => {
+    const masterKey = new Uint8Array(32).fill(7);
+    const sealed = await sealSigningKey(ecCa.keys.privateKey, masterKey);
+    await assert.rejects(openSigningAuthority(ecCa.certificateDer, sealed, new Uint8Array(32)), {
+      code: 'PORTCULLIS_ERR_PKI_SEALED_KEY_AUTH',
+    });
+    const other = await createManagedCa({ accountId: 'other-sealed' });
+    await assert.rejects(openSigningAuthority(other.certificateDer, sealed, masterKey), {
+      code: 'PORTCULLIS_ERR_PKI_CA_KEY_MISMATCH',
+    });
   });
 });
 
