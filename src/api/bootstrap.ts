@@ -12,6 +12,8 @@ export interface Bootstrap {
   admin: ApiToken;
   /** The admin secret when this start created or replaced it; it is never stored. */
   adminSecret?: string;
+  /** Whether this start created the installation (its default account). */
+  created: boolean;
   /** How the admin token came to be: made now, set from the environment, or kept as it was. */
   adminToken: 'generated' | 'configured' | 'existing';
 }
@@ -24,31 +26,31 @@ export interface Bootstrap {
  */
 export async function bootstrap(store: Store, configuredSecret?: string): Promise<Bootstrap> {
   return store.transaction(async (tx) => {
-    const account =
-      (await tx.listAccounts({ perPage: 1 })).items[0] ??
-      (await tx.createAccount({ name: DEFAULT_ACCOUNT_NAME }));
+    const existing = (await tx.listAccounts({ perPage: 1 })).items[0];
+    const created = existing === undefined;
+    const account = existing ?? (await tx.createAccount({ name: DEFAULT_ACCOUNT_NAME }));
     const tokens = (await tx.listApiTokens({ perPage: 1000 })).items;
     const admin = tokens.find((t) => t.name === ADMIN_TOKEN_NAME);
 
     if (configuredSecret !== undefined) {
       const secretHash = hashTokenSecret(configuredSecret);
       if (admin?.secretHash === secretHash && admin.status === 'active') {
-        return { account, admin, adminToken: 'configured' };
+        return { account, admin, created, adminToken: 'configured' };
       }
       const updated = admin
         ? await tx.updateApiToken(admin.id, { secretHash, status: 'active' })
         : await tx.createApiToken({ name: ADMIN_TOKEN_NAME, secretHash, policies: ADMIN_POLICIES });
-      return { account, admin: updated, adminToken: 'configured' };
+      return { account, admin: updated, created, adminToken: 'configured' };
     }
     if (admin || tokens.length > 0) {
-      return { account, admin: admin ?? tokens[0]!, adminToken: 'existing' };
+      return { account, admin: admin ?? tokens[0]!, created, adminToken: 'existing' };
     }
     const adminSecret = generateTokenSecret();
-    const created = await tx.createApiToken({
+    const token = await tx.createApiToken({
       name: ADMIN_TOKEN_NAME,
       secretHash: hashTokenSecret(adminSecret),
       policies: ADMIN_POLICIES,
     });
-    return { account, admin: created, adminSecret, adminToken: 'generated' };
+    return { account, admin: token, created, adminSecret, adminToken: 'generated' };
   });
 }

@@ -4,8 +4,14 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { bootstrap, type Bootstrap } from '../api/bootstrap.ts';
 import { API_PREFIX, buildApiServer } from '../api/server.ts';
+import { EdgeServer } from '../edge/edge-server.ts';
+import { ECHO_ORIGIN_URL, startEchoOrigin } from '../edge/echo-origin.ts';
+import { EDGE_CA_CERT_FILE, EdgeCertificates } from '../edge/server-certificates.ts';
+import { EventBuffer } from '../events/event-buffer.ts';
 import { SqliteStore, StoreError, type Store } from '../store/index.ts';
-import { DataDirError, lockDataDir, type DataDirLock } from './data-dir.ts';
+import { DataDirError, lockDataDir } from './data-dir.ts';
+import { createDemo, demoExists, demoLines } from './demo.ts';
+import { loadMasterKey } from './master-key.ts';
 import { createLogger } from './logger.ts';
 import { listenError, ListenError, probeListen } from './ports.ts';
 import {
@@ -56,10 +62,14 @@ function isStartError(err: unknown): err is StartError {
   );
 }
 
+/** Everything a running `serve` must close on the way out, in order. */
+type Closer = () => Promise<unknown>;
+
 /**
- * Validates the settings, takes the data directory, opens the store and starts listening, in
- * that order, so that a bad value stops the start before anything is bound or written.
- * Resolves with an exit code when the start fails; otherwise runs until a signal.
+ * Validates the settings, takes the data directory, checks both ports, opens the store and
+ * starts the edge and the API, in that order, so that a bad value stops the start before
+ * anything is bound or written. Resolves with an exit code when the start fails; otherwise
+ * runs until a signal.
  */
 export async function serve(flags: ServeFlags, env: NodeJS.ProcessEnv, version: string) {
   let settings: ServeSettings;
@@ -72,37 +82,81 @@ export async function serve(flags: ServeFlags, env: NodeJS.ProcessEnv, version: 
     return 2;
   }
   const logger = createLogger(settings.logFormat, settings.logLevel);
-  let lock: DataDirLock | undefined;
-  let store: Store | undefined;
+  const closers: Closer[] = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close().catch(() => {});
+  };
   try {
-    lock = lockDataDir(settings.dataDir);
+    const lock = lockDataDir(settings.dataDir);
+    closers.push(async () => lock.release());
     await probeListen(settings.apiListen, 'PORTCULLIS_API_LISTEN');
-    store = SqliteStore.open({
+    await probeListen(settings.edgeListen, 'PORTCULLIS_EDGE_LISTEN');
+    const masterKey = loadMasterKey(settings.dataDir, env);
+    const store = SqliteStore.open({
       path: join(settings.dataDir, DATABASE_FILE),
       onListenerError: (err) => logger.error({ err }, 'change subscriber failed'),
     });
+    closers.push(() => store.close());
     const boot = await bootstrap(store, settings.adminToken);
+    if (boot.created && settings.demo) {
+      await createDemo(store, boot.account.id, settings.dataDir, masterKey);
+    }
+
+    const echo = await startEchoOrigin();
+    closers.push(() => new Promise((r) => echo.server.close(r)));
+    const events = new EventBuffer({
+      write: (batch) => store.insertEvents(batch),
+      onError: (err, dropped) => logger.error({ err, dropped }, 'events dropped'),
+    });
+    closers.push(() => events.close());
+    const edge = await startEdge(settings, store, logger, masterKey, events, echo.url);
+    closers.push(() => edge.close());
     const app = buildApiServer({ store, logger: logger.child({ component: 'api' }), version });
+    closers.push(() => app.close());
     const apiUrl = await listen(app, settings);
-    // The demo zone (a host, a certificate and the mTLS rule) is created here once the edge
-    // can serve it; `settings.demo` already carries --no-demo.
-    printBanner(version, settings, apiUrl, boot);
+
+    printBanner(version, settings, apiUrl, edge.port, boot);
     logger.info(
-      { version, api: apiUrl, dataDir: settings.dataDir, role: settings.role },
+      { version, api: apiUrl, edgePort: edge.port, dataDir: settings.dataDir, role: settings.role },
       'portcullis started',
     );
-    handleSignals(logger, async () => {
-      await app.close();
-      await store?.close();
-      lock?.release();
-    });
+    handleSignals(logger, closeAll);
     return 0;
   } catch (err) {
-    await store?.close().catch(() => {});
-    lock?.release();
+    await closeAll();
     if (!isStartError(err)) throw err;
     console.error(`portcullis: ${err.message}`);
     return 1;
+  }
+}
+
+async function startEdge(
+  settings: ServeSettings,
+  store: Store,
+  logger: Logger,
+  masterKey: Uint8Array,
+  events: EventBuffer,
+  echoUrl: string,
+): Promise<EdgeServer> {
+  const certificates = await EdgeCertificates.load(settings.dataDir, masterKey);
+  const echo = new URL(ECHO_ORIGIN_URL);
+  try {
+    return await EdgeServer.start(
+      {
+        store,
+        logger: logger.child({ component: 'edge' }),
+        certificates,
+        events,
+        forwarder: { overrides: new Map([[`${echo.hostname}:80`, echoUrl]]) },
+      },
+      settings.edgeListen.host,
+      settings.edgeListen.port,
+    );
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).syscall === 'listen') {
+      throw listenError(err, settings.edgeListen, 'PORTCULLIS_EDGE_LISTEN');
+    }
+    throw err;
   }
 }
 
@@ -134,13 +188,20 @@ async function listen(app: FastifyInstance, settings: ServeSettings): Promise<st
   return `http://${formatListen({ host: settings.apiListen.host, port })}`;
 }
 
-function printBanner(version: string, s: ServeSettings, apiUrl: string, boot: Bootstrap): void {
+function printBanner(
+  version: string,
+  s: ServeSettings,
+  apiUrl: string,
+  edgePort: number,
+  boot: Bootstrap,
+): void {
+  const edge = formatListen({ host: s.edgeListen.host, port: edgePort });
   const lines = [
     `Portcullis ${version} is running.`,
     `  API         ${apiUrl}${API_PREFIX}`,
     `  Dashboard   ${apiUrl}/`,
+    `  Edge        https://${edge} (trust ${join(s.dataDir, EDGE_CA_CERT_FILE)})`,
     `  Data        ${s.dataDir} (SQLite)`,
-    `  Edge        not available yet: ${formatListen(s.edgeListen)} is reserved for it`,
   ];
   if (boot.adminSecret !== undefined) {
     lines.push(
@@ -159,6 +220,9 @@ function printBanner(version: string, s: ServeSettings, apiUrl: string, boot: Bo
       '  Admin token: printed when this data directory was created; ' +
         'set PORTCULLIS_ADMIN_TOKEN to replace it',
     );
+  }
+  if (demoExists(s.dataDir)) {
+    lines.push('', ...demoLines(s.dataDir, edgePort, s.edgeListen.host));
   }
   console.log(lines.join('\n'));
 }

@@ -1,0 +1,135 @@
+import { compileRuleset, parseExpression, type Expression } from '../rules/index.ts';
+import type { Host, Rule, Store, Transaction, Zone } from '../store/index.ts';
+import type {
+  EdgeRule,
+  EdgeSnapshot,
+  HostSnapshot,
+  IdentityHeaderSwitches,
+  TrustedCa,
+  ZoneSnapshot,
+} from './snapshot.ts';
+
+/** Where the edge's server certificates come from; issuing them is the edge's business. */
+export interface ServerCertificateSource {
+  forHost(hostname: string): Promise<{ certificatePem: string; privateKeyPem: string }>;
+}
+
+/** A snapshot and the revoked serials of every CA its hosts trust. */
+export interface BuiltConfiguration {
+  snapshot: EdgeSnapshot;
+  revoked: ReadonlyMap<string, readonly string[]>;
+}
+
+/** A stored rule that does not compile: the configuration is refused, not partly applied. */
+export class ConfigurationError extends Error {
+  override name = 'ConfigurationError';
+}
+
+/**
+ * Builds the edge's snapshot from the store, reading everything in one transaction so that
+ * the snapshot is one consistent configuration version. Zones whose rules did not change since
+ * `previous` keep their compiled rules: compiling is the expensive part of a rebuild.
+ */
+export async function buildConfiguration(
+  store: Store,
+  certificates: ServerCertificateSource,
+  previous?: EdgeSnapshot,
+): Promise<BuiltConfiguration> {
+  const data = await store.transaction(readAll);
+  const zones = new Map<string, ZoneSnapshot>();
+  for (const { zone, rules } of data.zones) {
+    zones.set(zone.id, zoneSnapshot(zone, rules, previous?.zones.get(zone.id)));
+  }
+  const hosts = new Map<string, HostSnapshot>();
+  for (const host of data.hosts) {
+    const trusted = host.mtlsEnabled ? data.trustedCaFor(host) : undefined;
+    const cert = await certificates.forHost(host.hostname);
+    hosts.set(host.hostname, {
+      hostname: host.hostname,
+      zoneId: host.zoneId,
+      origin: new URL(host.origin),
+      mtlsEnabled: host.mtlsEnabled,
+      tls: { ...cert, clientCa: trusted },
+      identityHeaders: identitySwitches(host),
+    });
+  }
+  return { snapshot: { version: data.version, hosts, zones }, revoked: data.revoked };
+}
+
+async function readAll(tx: Transaction) {
+  const version = await tx.configVersion();
+  const zones: { zone: Zone; rules: Rule[] }[] = [];
+  const hosts: Host[] = [];
+  for (let page = 1; ; page++) {
+    const batch = (await tx.listZones({ page, perPage: 500 })).items;
+    if (batch.length === 0) break;
+    for (const zone of batch) {
+      zones.push({ zone, rules: await tx.listRules(zone.id) });
+      hosts.push(...(await tx.listHosts(zone.id)));
+    }
+  }
+  const accountOf = new Map(zones.map(({ zone }) => [zone.id, zone.accountId]));
+  const cas = new Map<string, TrustedCa>();
+  const managedCa = new Map<string, TrustedCa | undefined>();
+  for (const accountId of new Set(accountOf.values())) {
+    const list = await tx.listCertificateAuthorities(accountId);
+    for (const ca of list) cas.set(ca.id, { id: ca.id, pem: ca.certificatePem });
+    const managed = list.find((ca) => ca.kind === 'managed');
+    managedCa.set(accountId, managed && cas.get(managed.id));
+  }
+  const trustedCaFor = (host: Host): TrustedCa | undefined =>
+    host.certificateAuthorityId !== null
+      ? cas.get(host.certificateAuthorityId)
+      : managedCa.get(accountOf.get(host.zoneId) ?? '');
+  const revoked = new Map<string, readonly string[]>();
+  for (const host of hosts) {
+    const ca = host.mtlsEnabled ? trustedCaFor(host) : undefined;
+    if (ca && !revoked.has(ca.id)) revoked.set(ca.id, await tx.listRevokedSerials(ca.id));
+  }
+  return { version, zones, hosts, revoked, trustedCaFor };
+}
+
+function zoneSnapshot(zone: Zone, stored: Rule[], previous?: ZoneSnapshot): ZoneSnapshot {
+  const signature = stored.map((r) => `${r.id}@${r.version}`).join(',');
+  if (previous && previous.signature === signature) {
+    return { ...previous, name: zone.name, paused: zone.paused };
+  }
+  const rules: EdgeRule[] = stored.map((r) => ({
+    id: r.id,
+    action: r.action,
+    enabled: r.enabled,
+    expression: compile(zone, r),
+    description: r.description,
+    actionParameters: r.actionParameters,
+  }));
+  return {
+    id: zone.id,
+    name: zone.name,
+    paused: zone.paused,
+    rules,
+    evaluate: compileRuleset(rules),
+    signature,
+  };
+}
+
+function compile(zone: Zone, rule: Rule): Expression {
+  try {
+    // TODO: resolve `$name` lists here once lists are stored; until then a rule naming a
+    // list is refused when the configuration is built.
+    return parseExpression(rule.expression);
+  } catch (err) {
+    throw new ConfigurationError(
+      `compiling rule ${rule.id} of zone ${zone.name}: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
+}
+
+function identitySwitches(host: Host): IdentityHeaderSwitches {
+  const given = host.identityHeaders;
+  return {
+    rfc9440: given.rfc9440 ?? host.mtlsEnabled,
+    xfcc: given.xfcc ?? false,
+    cfCert: given.cfCert ?? false,
+  };
+}

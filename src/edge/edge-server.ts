@@ -1,0 +1,240 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import type { Logger } from 'pino';
+import {
+  buildConfiguration,
+  RevokedSet,
+  type BuiltConfiguration,
+  type EdgeSnapshot,
+  type HostSnapshot,
+} from '../config/index.ts';
+import type { EventBuffer } from '../events/event-buffer.ts';
+import type { ConfigChange, Store } from '../store/index.ts';
+import { ClientHelloError, readClientHello } from './client-hello.ts';
+import { Forwarder, type ForwarderOptions } from './forwarder.ts';
+import { CONNECTION, HostServers, type ConnectionState } from './host-servers.ts';
+import { RequestHandler } from './request-handler.ts';
+import type { EdgeCertificates } from './server-certificates.ts';
+
+export interface EdgeServerOptions {
+  store: Store;
+  logger: Logger;
+  certificates: EdgeCertificates;
+  events: EventBuffer;
+  forwarder?: ForwarderOptions;
+  /** Time a client has to send its ClientHello and finish the handshake. Default 10 s. */
+  handshakeTimeoutMs?: number;
+  /** Share of allowed requests recorded as events (blocks and logs always are). Default 0.01. */
+  passSampleRate?: number;
+}
+
+/** The name the edge's fallback certificate is issued for, used without SNI. */
+const FALLBACK_HOSTNAME = 'portcullis.invalid';
+
+/**
+ * The data plane: one TCP listener whose connections are handed, by the SNI of their
+ * ClientHello, to the TLS server of the host they name; then rules and forwarding per
+ * request. It serves the last configuration it built and rebuilds off the hot path when the
+ * store reports a change, swapping the new snapshot in whole.
+ */
+export class EdgeServer {
+  readonly #options: EdgeServerOptions;
+  readonly #log: Logger;
+  readonly #revoked = new RevokedSet();
+  readonly #hostServers: HostServers;
+  readonly #forwarder: Forwarder;
+  readonly #handler: RequestHandler;
+  readonly #listener: Server;
+  readonly #sockets = new Set<Socket>();
+  readonly #appliedListeners = new Set<(version: number) => void>();
+  #snapshot: EdgeSnapshot;
+  #fallback!: HostSnapshot;
+  #applied = 0;
+  #rebuilding: Promise<void> | undefined;
+  #dirty = false;
+  #unsubscribe: (() => void) | undefined;
+
+  private constructor(options: EdgeServerOptions, built: BuiltConfiguration) {
+    this.#options = options;
+    this.#log = options.logger;
+    this.#snapshot = built.snapshot;
+    this.#forwarder = new Forwarder(options.forwarder);
+    this.#handler = new RequestHandler({
+      snapshot: () => this.#snapshot,
+      revoked: this.#revoked,
+      forwarder: this.#forwarder,
+      events: options.events,
+      logger: options.logger,
+      passSampleRate: options.passSampleRate ?? 0.01,
+    });
+    this.#hostServers = new HostServers({
+      handler: (req, res) => this.#handler.handle(req, res),
+      handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
+      onTlsError: (err) => this.#log.debug({ err: err.message }, 'tls handshake failed'),
+    });
+    this.#listener = createServer((socket) => this.#accept(socket));
+  }
+
+  /** Builds the first snapshot, then listens. */
+  static async start(options: EdgeServerOptions, host: string, port: number) {
+    const built = await buildConfiguration(options.store, options.certificates);
+    const edge = new EdgeServer(options, built);
+    edge.#fallback = {
+      hostname: FALLBACK_HOSTNAME,
+      zoneId: '',
+      origin: new URL('http://invalid'),
+      mtlsEnabled: false,
+      tls: { ...(await options.certificates.forHost(FALLBACK_HOSTNAME)), clientCa: undefined },
+      identityHeaders: { rfc9440: false, xfcc: false, cfCert: false },
+    };
+    edge.#install(built);
+    edge.#unsubscribe = options.store.subscribe((change) => edge.#onChange(change));
+    await new Promise<void>((resolve, reject) => {
+      edge.#listener.once('error', reject);
+      edge.#listener.listen({ host, port }, () => {
+        edge.#listener.off('error', reject);
+        resolve();
+      });
+    });
+    return edge;
+  }
+
+  /** The bound port (useful when listening on port 0). */
+  get port(): number {
+    const address = this.#listener.address();
+    return typeof address === 'object' && address ? address.port : 0;
+  }
+
+  /** The configuration version this edge serves. */
+  get appliedVersion(): number {
+    return this.#applied;
+  }
+
+  get revokedCount(): number {
+    return this.#revoked.size;
+  }
+
+  /** Calls `listener` with each configuration version once this edge serves it. */
+  onApplied(listener: (version: number) => void): () => void {
+    this.#appliedListeners.add(listener);
+    return () => this.#appliedListeners.delete(listener);
+  }
+
+  /** Waits until the edge serves `version` or a later one. */
+  async waitForVersion(version: number): Promise<void> {
+    while (this.#applied < version) {
+      await new Promise<void>((resolve) => {
+        const off = this.onApplied(() => {
+          off();
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Stops accepting, lets requests in flight finish for up to `graceMs`, then closes. */
+  async close(graceMs = 5_000): Promise<void> {
+    this.#unsubscribe?.();
+    const closed = new Promise<void>((resolve) => this.#listener.close(() => resolve()));
+    const deadline = setTimeout(() => {
+      for (const socket of this.#sockets) socket.destroy();
+    }, graceMs);
+    for (const socket of this.#sockets) {
+      const state = (socket as unknown as Record<symbol, ConnectionState | undefined>)[CONNECTION];
+      if (!state) socket.destroy();
+    }
+    await Promise.race([closed, new Promise((r) => setTimeout(r, graceMs))]);
+    clearTimeout(deadline);
+    for (const socket of this.#sockets) socket.destroy();
+    await this.#rebuilding;
+    await this.#forwarder.close();
+  }
+
+  async #accept(socket: Socket): Promise<void> {
+    this.#sockets.add(socket);
+    socket.once('close', () => this.#sockets.delete(socket));
+    socket.on('error', () => {});
+    let hello;
+    try {
+      hello = await readClientHello(socket, this.#options.handshakeTimeoutMs ?? 10_000);
+    } catch (err) {
+      const reason = err instanceof ClientHelloError ? err.reason : 'error';
+      this.#log.debug({ reason, client: socket.remoteAddress }, 'connection closed before tls');
+      socket.destroy();
+      return;
+    }
+    const host = (hello.servername && this.#snapshot.hosts.get(hello.servername)) || this.#fallback;
+    const server = this.#hostServers.serverFor(host, (name) => this.#snapshot.hosts.get(name));
+    socket.unshift(hello.data);
+    server.emit('connection', socket);
+  }
+
+  #onChange(change: ConfigChange): void {
+    const onlyCertificates = change.items.every((i) => i.type === 'client_certificate');
+    if (onlyCertificates && !this.#dirty && !this.#rebuilding) {
+      // A revocation updates the revoked set in place: no snapshot to rebuild.
+      this.#rebuilding = this.#refreshRevoked(change).finally(() => (this.#rebuilding = undefined));
+      return;
+    }
+    this.#dirty = true;
+    if (!this.#rebuilding) this.#rebuilding = this.#rebuild();
+  }
+
+  async #refreshRevoked(change: ConfigChange): Promise<void> {
+    try {
+      const caIds = new Set<string>();
+      for (const item of change.items) {
+        const cert = await this.#options.store.getClientCertificate(item.id);
+        if (cert) caIds.add(cert.certificateAuthorityId);
+      }
+      for (const caId of caIds) {
+        this.#revoked.replace(caId, await this.#options.store.listRevokedSerials(caId));
+      }
+      this.#markApplied(change.version);
+    } catch (err) {
+      this.#log.error({ err }, 'revocation update failed');
+      this.#dirty = true;
+      await this.#rebuild();
+    }
+  }
+
+  async #rebuild(): Promise<void> {
+    try {
+      while (this.#dirty) {
+        this.#dirty = false;
+        const started = performance.now();
+        try {
+          const built = await buildConfiguration(
+            this.#options.store,
+            this.#options.certificates,
+            this.#snapshot,
+          );
+          this.#install(built);
+          this.#log.info(
+            { version: built.snapshot.version, ms: Math.round(performance.now() - started) },
+            'configuration applied',
+          );
+        } catch (err) {
+          // The last good snapshot stays in service: an invalid configuration never
+          // reaches the data plane.
+          this.#log.error({ err }, 'configuration rejected, keeping the previous one');
+        }
+      }
+    } finally {
+      this.#rebuilding = undefined;
+    }
+  }
+
+  #install(built: BuiltConfiguration): void {
+    this.#snapshot = built.snapshot;
+    for (const [caId, serials] of built.revoked) this.#revoked.replace(caId, serials);
+    this.#revoked.retain(new Set(built.revoked.keys()));
+    this.#hostServers.retain([...built.snapshot.hosts.values(), this.#fallback]);
+    this.#markApplied(built.snapshot.version);
+  }
+
+  #markApplied(version: number): void {
+    if (version <= this.#applied) return;
+    this.#applied = version;
+    for (const listener of [...this.#appliedListeners]) listener(version);
+  }
+}
