@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Store } from '../../store/index.ts';
 import { openApiRoutes } from '../openapi.ts';
 import { accountRoutes } from './accounts.ts';
+import { auditLogRoutes } from './audit-logs.ts';
 import { filterRoutes } from './filters.ts';
 import { firewallRuleRoutes } from './firewall-rules.ts';
 import { hostRoutes } from './hosts.ts';
@@ -33,4 +34,5 @@ export async function apiRoutes(app: FastifyInstance, options: RouteContext): Pr
   await app.register(firewallRuleRoutes, ctx);
   await app.register(filterRoutes, ctx);
   await app.register(validateExprRoutes, ctx);
+  await app.register(auditLogRoutes, ctx);
 }
