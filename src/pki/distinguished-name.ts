@@ -27,7 +27,7 @@ export interface NameAttribute {
  * here prints as its dotted OID with a `#`-hex value, as OpenSSL does for types it does not
  * know (RFC 2253 §2.4).
  */
-const SHORT_NAMES: Readonly<Record<string, string>> = {
+export const ATTRIBUTE_SHORT_NAMES: Readonly<Record<string, string>> = {
   '2.5.4.3': 'CN',
   '2.5.4.4': 'SN',
   '2.5.4.5': 'serialNumber',
@@ -129,7 +129,7 @@ export function formatRfc2253(attributes: readonly NameAttribute[]): string {
     if (i < attributes.length - 1) {
       out += (attributes[i + 1] as NameAttribute).rdn === attr.rdn ? '+' : ',';
     }
-    const shortName = SHORT_NAMES[attr.oid];
+    const shortName = ATTRIBUTE_SHORT_NAMES[attr.oid];
     out += `${shortName ?? attr.oid}=`;
     out += shortName === undefined ? dump(attr) : rfc2253Value(attr);
   }
@@ -146,7 +146,7 @@ export function formatLegacy(attributes: readonly NameAttribute[]): string {
   attributes.forEach((attr, i) => {
     const previous = attributes[i - 1];
     out += previous !== undefined && previous.rdn === attr.rdn ? '+' : '/';
-    out += `${SHORT_NAMES[attr.oid] ?? attr.oid}=`;
+    out += `${ATTRIBUTE_SHORT_NAMES[attr.oid] ?? attr.oid}=`;
     for (const byte of legacyBytes(attr)) {
       if (byte < 0x20 || byte > 0x7e) out += `\\x${hexByte(byte)}`;
       else if (byte === 0x2f || byte === 0x2b) out += `\\${String.fromCharCode(byte)}`;

@@ -3,7 +3,12 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { bmpString, encode, integer, oid, sequence, setOf } from '../../src/pki/der.ts';
-import { formatLegacy, formatRfc2253, readName } from '../../src/pki/index.ts';
+import {
+  ATTRIBUTE_SHORT_NAMES,
+  formatLegacy,
+  formatRfc2253,
+  readName,
+} from '../../src/pki/index.ts';
 import { OpensslDir, pemToDer } from './openssl.ts';
 
 const dir = new OpensslDir();
@@ -161,4 +166,17 @@ test('random names print exactly as openssl prints them, in RFC 2253 and legacy 
       `legacy form of ${hex}`,
     );
   }
+});
+
+test('every attribute short name is the one openssl prints', () => {
+  const oids = Object.keys(ATTRIBUTE_SHORT_NAMES);
+  const name = sequence(
+    ...oids.map((o) => setOf(sequence(oid(o), encode(0x0c, Buffer.from('v'))))),
+  );
+  dir.write('names.der', certificateWith(name, name));
+  const x = (...args: string[]) =>
+    dir.run(['x509', '-inform', 'DER', '-in', 'names.der', '-noout', '-subject', ...args]);
+  assert.equal(`subject=${formatRfc2253(readName(name))}\n`, x('-nameopt', 'RFC2253'));
+  assert.equal(`subject=${formatLegacy(readName(name))}\n`, x('-nameopt', 'compat'));
+  assert.ok(oids.length > 60);
 });
