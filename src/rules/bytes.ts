@@ -45,10 +45,15 @@ export function byteLength(text: string): number {
 
 /** Lowercases A–Z only, as Cloudflare's `lower()` and case-insensitive wildcards do. */
 export function asciiLower(text: string): string {
-  return /[A-Z]/.test(text) ? text.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : text;
+  // On ASCII text the built-in is exactly ASCII lowercasing, and much faster than a replace.
+  // eslint-disable-next-line no-control-regex
+  if (/^[\x00-\x7f]*$/.test(text)) return text.toLowerCase();
+  return text.replace(/[A-Z]+/g, (m) => m.toLowerCase());
 }
 
 /** Uppercases a–z only, as Cloudflare's `upper()` does. */
 export function asciiUpper(text: string): string {
-  return /[a-z]/.test(text) ? text.replace(/[a-z]+/g, (m) => m.toUpperCase()) : text;
+  // eslint-disable-next-line no-control-regex
+  if (/^[\x00-\x7f]*$/.test(text)) return text.toUpperCase();
+  return text.replace(/[a-z]+/g, (m) => m.toUpperCase());
 }

@@ -5,6 +5,7 @@
  * compile (backreferences, lookaround) is rejected when the expression is parsed.
  */
 import { RE2JS } from 're2js';
+import { literalHint } from './regex-prefilter.ts';
 
 /** A compiled pattern, as the compiler and the interpreter call it. */
 export interface CompiledRegex {
@@ -64,11 +65,17 @@ export function compileRegex(pattern: string): CompiledRegex {
   const hit = cache.get(pattern);
   if (hit) return hit;
   const re = RE2JS.compile(toRe2Syntax(pattern));
-  const compiled: CompiledRegex = {
-    pattern,
-    programSize: re.programSize(),
-    test: (value) => re.test(value),
-  };
+  const hint = literalHint(pattern);
+  const prefix = hint?.prefix;
+  const literal = hint?.literal;
+  const test =
+    prefix !== undefined
+      ? (v: string) =>
+          v.startsWith(prefix) && (literal === undefined || v.includes(literal)) && re.test(v)
+      : literal !== undefined
+        ? (v: string) => v.includes(literal) && re.test(v)
+        : (v: string) => re.test(v);
+  const compiled: CompiledRegex = { pattern, programSize: re.programSize(), test };
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(pattern, compiled);
   return compiled;

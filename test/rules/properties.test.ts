@@ -14,6 +14,8 @@ import {
 import { quoteBytes, rawString } from '../../src/rules/formatter.ts';
 import { textToBinary } from '../../src/rules/bytes.ts';
 import { shape } from './helpers.ts';
+import { RE2JS } from 're2js';
+import { compileRegex } from '../../src/rules/regex.ts';
 
 const scheme = new Scheme({
   s: 'Bytes',
@@ -168,6 +170,50 @@ describe('properties', () => {
         assert.equal(compileExpression(parsed)(src), interpret(parsed, src));
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  test('the literal prefilter never changes what a regex matches', () => {
+    const token = fc.constantFrom(
+      'a',
+      'b',
+      'ab',
+      '.',
+      '^',
+      '$',
+      '*',
+      '+',
+      '?',
+      '{2}',
+      '{0,1}',
+      '\\.',
+      '\\d',
+      '[ab]',
+      '(a|b)',
+      '(ab)+',
+      '|',
+      'é',
+      '😀',
+      '\\Q',
+      '{',
+    );
+    const pattern = fc.array(token, { maxLength: 8 }).map((t) => t.join(''));
+    const input = fc.string({
+      unit: fc.constantFrom('a', 'b', '.', '1', 'é', '😀', '{'),
+      maxLength: 8,
+    });
+    fc.assert(
+      fc.property(pattern, fc.array(input, { minLength: 1, maxLength: 5 }), (p, values) => {
+        let raw: RE2JS;
+        try {
+          raw = RE2JS.compile(p);
+        } catch {
+          return;
+        }
+        const filtered = compileRegex(p);
+        for (const v of values) assert.equal(filtered.test(v), raw.test(v), `${p} on ${v}`);
+      }),
+      { numRuns: 5000 },
     );
   });
 
