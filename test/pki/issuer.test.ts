@@ -9,6 +9,7 @@ import {
   issueClientCertificate,
   MAX_VALIDITY_DAYS,
   openSigningAuthority,
+  parseCsr,
   readClientCertificate,
   sealSigningKey,
   validateUploadedCa,
@@ -127,6 +128,23 @@ describe('issueClientCertificate', () => {
     assert.match(meta.serial_number, /^[0-9A-F]{40}$/);
     assert.equal(view.notBefore, 'Mar  1 09:59:30 2026 GMT');
     assert.deepEqual(describeClientCertificate(issued.certificateDer), meta);
+  });
+
+  test('copies the CSR subject byte for byte, string types and multi-valued RDNs included', async () => {
+    dir.write('mask.cnf', '[req]\ndistinguished_name=dn\nstring_mask=default\n[dn]\n');
+    dir.run(
+      ['req', '-new', '-config', 'mask.cnf', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256']
+        .concat(['-nodes', '-keyout', 'mask.key', '-out', 'mask.csr', '-utf8', '-multivalue-rdn'])
+        .concat(['-subj', '/C=FR/O=Société/CN=Ωmega+UID=x/emailAddress=a@b.c/DC=d']),
+    );
+    const csr = await parseCsr(dir.text('mask.csr'));
+    const issued = await issueClientCertificate({ csr, authority: ec, validityDays: 1 });
+    dir.write('mask.pem', issued.certificatePem);
+    const subjectOf = (args: string[]) =>
+      dir.run([...args, '-noout', '-subject', '-nameopt', 'RFC2253']);
+    assert.equal(subjectOf(['x509', '-in', 'mask.pem']), subjectOf(['req', '-in', 'mask.csr']));
+    assert.equal(readClientCertificate(issued.certificateDer).subjectDn, csr.subjectDn);
+    assert.ok(Buffer.from(issued.certificateDer).includes(Buffer.from(csr.subjectName)));
   });
 
   test('gives every certificate a different positive 20-octet serial', async () => {
