@@ -55,9 +55,14 @@ describe('createManagedCa', () => {
     assert.equal(ecCa.metadata.ski, opensslView(dir, 'ca.pem').ski);
   });
 
-  test('makes an RSA CA on request', async () => {
-    const rsaCa = await createManagedCa({ accountId: 'acct', algorithm: 'rsa-2048' });
+  test('makes an RSA 3072 CA on request', async () => {
+    const rsaCa = await createManagedCa({ accountId: 'acct', algorithm: 'rsa-3072' });
     assert.equal(rsaCa.metadata.signature, 'SHA256WithRSA');
+    dir.write('rsa-ca.pem', rsaCa.certificatePem);
+    assert.match(
+      dir.run(['x509', '-in', 'rsa-ca.pem', '-noout', '-text']),
+      /Public-Key: \(3072 bit\)/,
+    );
     const issued = await issueClientCertificate({
       csr: dir.text('dev.csr'),
       authority: { certificateDer: rsaCa.certificateDer, privateKey: rsaCa.keys.privateKey },
