@@ -6,6 +6,8 @@ import { auditLogRoutes } from './audit-logs.ts';
 import { filterRoutes } from './filters.ts';
 import { firewallRuleRoutes } from './firewall-rules.ts';
 import { hostRoutes } from './hosts.ts';
+import { listItemRoutes } from './list-items.ts';
+import { listRoutes } from './lists.ts';
 import { rulesetRuleRoutes } from './ruleset-rules.ts';
 import { rulesetRoutes } from './rulesets.ts';
 import { userTokenRoutes } from './user-tokens.ts';
@@ -35,4 +37,6 @@ export async function apiRoutes(app: FastifyInstance, options: RouteContext): Pr
   await app.register(filterRoutes, ctx);
   await app.register(validateExprRoutes, ctx);
   await app.register(auditLogRoutes, ctx);
+  await app.register(listRoutes, ctx);
+  await app.register(listItemRoutes, ctx);
 }
