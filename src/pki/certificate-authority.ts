@@ -13,7 +13,7 @@ import {
 import { describeCaCertificate, type CaCertificateMetadata } from './certificate-metadata.ts';
 import { Tag, encode, oid, sequence, setOf } from './der.ts';
 import { NameOid } from './distinguished-name.ts';
-import { PkiError } from './errors.ts';
+import { PkiError, describeCause } from './errors.ts';
 import { openPrivateKey, sealPrivateKey } from './key-sealing.ts';
 import {
   DEFAULT_KEY_ALGORITHM,
@@ -151,7 +151,7 @@ export function validateUploadedCa(pem: string, options: { now?: Date } = {}): U
   for (const der of ders) {
     const parts = readCertificateParts(der);
     const serial = formatSerial(parts.serial);
-    if (!basicConstraintsCa(parts.extensions.get(ExtensionOid.BASIC_CONSTRAINTS))) {
+    if (!isCa(parts.extensions.get(ExtensionOid.BASIC_CONSTRAINTS), serial)) {
       throw new PkiError('PORTCULLIS_ERR_PKI_NOT_A_CA', { serial });
     }
     const notBefore = timeToDate(parts.notBefore);
@@ -174,6 +174,17 @@ export function validateUploadedCa(pem: string, options: { now?: Date } = {}): U
     certificateDers: ders,
     metadata: describeCaCertificate(ders[0] as Uint8Array),
   };
+}
+
+function isCa(basicConstraints: Uint8Array | undefined, serial: string): boolean {
+  try {
+    return basicConstraintsCa(basicConstraints);
+  } catch (err) {
+    throw new PkiError('PORTCULLIS_ERR_PKI_MALFORMED', {
+      what: `the basicConstraints of certificate ${serial}`,
+      cause: describeCause(err),
+    });
+  }
 }
 
 /**

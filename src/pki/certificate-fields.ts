@@ -3,13 +3,20 @@
  * rule fields and the API metadata need, each located once and kept as byte views.
  */
 import { DerError, Tag, decodeOid, expectTag, readChildren, readElement, readTop } from './der.ts';
+import { readName, type NameAttribute } from './distinguished-name.ts';
 import { PkiError, describeCause } from './errors.ts';
 
 /** The located parts of a certificate. */
 export interface CertificateParts {
   readonly serial: Uint8Array;
+  /** The issuer Name, DER. */
   readonly issuer: Uint8Array;
+  /** The subject Name, DER. */
   readonly subject: Uint8Array;
+  /** The issuer Name's attributes, read and checked. */
+  readonly issuerName: readonly NameAttribute[];
+  /** The subject Name's attributes, read and checked. */
+  readonly subjectName: readonly NameAttribute[];
   readonly notBefore: DerTime;
   readonly notAfter: DerTime;
   readonly signatureAlgorithm: string;
@@ -36,7 +43,8 @@ export const ExtensionOid = {
 } as const;
 
 /**
- * Locates the parts of a DER certificate.
+ * Locates the parts of a DER certificate and checks the ones that are read later (names,
+ * times), so that formatting them cannot fail.
  *
  * @throws PkiError `PORTCULLIS_ERR_PKI_MALFORMED` when the DER is not a certificate.
  */
@@ -73,6 +81,8 @@ export function readCertificateParts(der: Uint8Array): CertificateParts {
       serial,
       issuer,
       subject,
+      issuerName: readName(issuer),
+      subjectName: readName(subject),
       ...validity,
       signatureAlgorithm: algorithmOid(signatureAlgorithm),
       spki,
@@ -99,18 +109,32 @@ function algorithmOid(el: ReturnType<typeof readElement> | undefined): string {
   return decodeOid(expectTag(algorithm, Tag.OID).content);
 }
 
-/** The key identifier of a SubjectKeyIdentifier extension value (RFC 5280 §4.2.1.2). */
+/**
+ * The key identifier of a SubjectKeyIdentifier extension value (RFC 5280 §4.2.1.2); undefined
+ * when absent or malformed, so that a broken identifier reads as a missing one.
+ */
 export function subjectKeyIdentifier(value: Uint8Array | undefined): Uint8Array | undefined {
   if (value === undefined) return undefined;
-  return expectTag(readElement(value), Tag.OCTET_STRING).content;
+  try {
+    return expectTag(readElement(value), Tag.OCTET_STRING).content;
+  } catch {
+    return undefined;
+  }
 }
 
-/** The keyIdentifier of an AuthorityKeyIdentifier extension value (RFC 5280 §4.2.1.1). */
+/**
+ * The keyIdentifier of an AuthorityKeyIdentifier extension value (RFC 5280 §4.2.1.1);
+ * undefined when absent or malformed.
+ */
 export function authorityKeyIdentifier(value: Uint8Array | undefined): Uint8Array | undefined {
   if (value === undefined) return undefined;
-  const seq = expectTag(readElement(value), Tag.SEQUENCE);
-  // keyIdentifier is [0] IMPLICIT OCTET STRING.
-  return readChildren(seq.content).find((el) => el.tag === 0x80)?.content;
+  try {
+    const seq = expectTag(readElement(value), Tag.SEQUENCE);
+    // keyIdentifier is [0] IMPLICIT OCTET STRING.
+    return readChildren(seq.content).find((el) => el.tag === 0x80)?.content;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether a BasicConstraints extension value says cA (RFC 5280 §4.2.1.9). */

@@ -12,7 +12,7 @@ import {
   type CertificateParts,
 } from './certificate-fields.ts';
 import { summarizeSubject, type SubjectSummary } from './csr.ts';
-import { formatRfc2253, readName } from './distinguished-name.ts';
+import { formatRfc2253 } from './distinguished-name.ts';
 import { toHexLower, toHexUpper } from './hex.ts';
 import { PemLabel, encodePem } from './pem.ts';
 
@@ -87,7 +87,7 @@ export function describeClientCertificate(der: Uint8Array): ClientCertificateMet
   const ski = subjectKeyIdentifier(parts.extensions.get(ExtensionOid.SUBJECT_KEY_IDENTIFIER));
   return {
     certificate: encodePem(der, PemLabel.CERTIFICATE),
-    ...summarizeSubject(readName(parts.subject)),
+    ...summarizeSubject(parts.subjectName),
     expires_on: isoSeconds(notAfter),
     issued_on: isoSeconds(notBefore),
     fingerprint_sha256: sha256Hex(der),
@@ -103,8 +103,8 @@ export function describeCaCertificate(der: Uint8Array): CaCertificateMetadata {
   const parts = readCertificateParts(der);
   const ski = subjectKeyIdentifier(parts.extensions.get(ExtensionOid.SUBJECT_KEY_IDENTIFIER));
   return {
-    issuer: formatRfc2253(readName(parts.issuer)),
-    subject: formatRfc2253(readName(parts.subject)),
+    issuer: formatRfc2253(parts.issuerName),
+    subject: formatRfc2253(parts.subjectName),
     serial_number: serialHex(parts),
     signature: signatureAlgorithmName(parts.signatureAlgorithm),
     expires_on: isoSeconds(timeToDate(parts.notAfter)),

@@ -13,8 +13,7 @@ import {
   readCertificateParts,
   subjectKeyIdentifier,
 } from './certificate-fields.ts';
-import { formatLegacy, formatRfc2253, readName, type NameAttribute } from './distinguished-name.ts';
-import { PkiError, describeCause } from './errors.ts';
+import { formatLegacy, formatRfc2253, type NameAttribute } from './distinguished-name.ts';
 import { toHexUpper } from './hex.ts';
 
 /** RFC 9440 leaf limit of `cf.tls_client_auth.cert_rfc9440`: 10 KiB of encoded value. */
@@ -224,41 +223,21 @@ export function readClientCertificate(
   // Everything that can be malformed is read now, so that the getters (called while rules
   // run) only format and never throw.
   const parts = readCertificateParts(leaf);
-  const subject = readNameOf(parts.subject, 'subject');
-  const issuer = readNameOf(parts.issuer, 'issuer');
   const issuerDerCopy = issuerDer ? new Uint8Array(issuerDer) : findIssuer(parts, chain);
   const issuerParts = issuerDerCopy ? readCertificateParts(issuerDerCopy) : undefined;
   return new ClientCertificate(leaf, chain, issuerDerCopy, {
     parts,
-    subject,
-    issuer,
+    subject: parts.subjectName,
+    issuer: parts.issuerName,
     issuerParts,
   });
 }
 
-function readNameOf(name: Uint8Array, which: string): NameAttribute[] {
-  try {
-    return readName(name);
-  } catch (err) {
-    throw new PkiError('PORTCULLIS_ERR_PKI_MALFORMED', {
-      what: `the certificate's ${which} name`,
-      cause: describeCause(err),
-    });
-  }
-}
-
-/** A key identifier extension's value, or undefined when absent or malformed. */
 function keyIdentifier(parts: CertificateParts, extension: string): Uint8Array | undefined {
   const value = parts.extensions.get(extension);
-  try {
-    return extension === ExtensionOid.SUBJECT_KEY_IDENTIFIER
-      ? subjectKeyIdentifier(value)
-      : authorityKeyIdentifier(value);
-  } catch {
-    // A malformed identifier reads as absent: the field is "" rather than an error while
-    // rules run.
-    return undefined;
-  }
+  return extension === ExtensionOid.SUBJECT_KEY_IDENTIFIER
+    ? subjectKeyIdentifier(value)
+    : authorityKeyIdentifier(value);
 }
 
 function findIssuer(leaf: CertificateParts, chain: readonly Uint8Array[]): Uint8Array | undefined {

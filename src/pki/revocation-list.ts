@@ -146,7 +146,7 @@ export async function parseCrl(
     throw new PkiError('PORTCULLIS_ERR_PKI_MALFORMED', { what, cause: describeCause(err) });
   }
 
-  const caSubject = formatRfc2253(readName(ca.subject));
+  const caSubject = formatRfc2253(ca.subjectName);
   if (issuer !== caSubject) {
     throw new PkiError('PORTCULLIS_ERR_PKI_CRL_NOT_SIGNED_BY_CA', {
       serial: caSerial,
@@ -168,8 +168,10 @@ export async function parseCrl(
 
   const numberExt = crl.extensions.find((e) => e.type === ExtensionOid.CRL_NUMBER);
   let entries: ParsedCrl['entries'];
+  let crlNumber: bigint | undefined;
   try {
     entries = readRevokedEntries(der);
+    crlNumber = numberExt ? readCrlNumber(new Uint8Array(numberExt.value)) : undefined;
   } catch (err) {
     if (err instanceof PkiError) throw err;
     throw new PkiError('PORTCULLIS_ERR_PKI_MALFORMED', { what, cause: describeCause(err) });
@@ -178,7 +180,7 @@ export async function parseCrl(
     der,
     pem: encodePem(der, PemLabel.X509_CRL),
     issuer,
-    crlNumber: numberExt ? readCrlNumber(new Uint8Array(numberExt.value)) : undefined,
+    crlNumber,
     thisUpdate: crl.thisUpdate,
     nextUpdate: crl.nextUpdate,
     entries,

@@ -119,7 +119,7 @@ describe('robustness', () => {
           await onlyPkiErrorsAsync(() => parseCrl(crl, ca.certificateDer));
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 400 },
     );
   });
 
