@@ -67,32 +67,50 @@ export interface OpensslView {
   aki: string;
 }
 
-/** Asks openssl for every value the reader computes. */
+const views = new Map<string, OpensslView>();
+
+/**
+ * Asks openssl for every value the reader computes, in three runs, remembered per file (a
+ * test that rewrites a file must use a new name).
+ */
 export function opensslView(dir: OpensslDir, certFile: string): OpensslView {
-  const x = (...args: string[]) => dir.run(['x509', '-in', certFile, '-noout', ...args]).trim();
-  const after = (text: string, prefix: string) => {
-    if (!text.startsWith(prefix)) throw new Error(`unexpected openssl output ${text}`);
-    return text.slice(prefix.length);
+  const key = `${dir.path}/${certFile}`;
+  const known = views.get(key);
+  if (known) return known;
+
+  const lines = (...args: string[]) =>
+    dir.run(['x509', '-in', certFile, '-noout', ...args]).split('\n');
+  const value = (list: string[], prefix: string) => {
+    const line = list.find((l) => l.startsWith(prefix));
+    if (line === undefined) throw new Error(`openssl printed no ${prefix}`);
+    return line.slice(prefix.length);
   };
-  const dates = x('-dates').split('\n');
-  const ext = (name: string) => {
-    const out = x('-ext', name);
-    const line = (out.split('\n')[1] ?? '').trim().replace(/^keyid:/, '');
-    return /^[0-9A-F]{2}(:[0-9A-F]{2})*$/.test(line) ? line.replaceAll(':', '') : '';
+  const hex = (text: string) => text.replaceAll(':', '');
+
+  const main = lines('-subject', '-issuer', '-nameopt', 'RFC2253', '-serial', '-dates').concat(
+    lines('-fingerprint', '-sha256'),
+  );
+  const compat = lines('-subject', '-issuer', '-nameopt', 'compat', '-fingerprint', '-sha1');
+  const ext = lines('-ext', 'subjectKeyIdentifier,authorityKeyIdentifier');
+  const keyId = (title: string) => {
+    const at = ext.findIndex((l) => l.includes(title));
+    const line = (ext[at + 1] ?? '').trim().replace(/^keyid:/, '');
+    return at >= 0 && /^[0-9A-F]{2}(:[0-9A-F]{2})*$/.test(line) ? hex(line) : '';
   };
-  return {
-    subjectRfc2253: after(x('-subject', '-nameopt', 'RFC2253'), 'subject='),
-    issuerRfc2253: after(x('-issuer', '-nameopt', 'RFC2253'), 'issuer='),
-    subjectCompat: after(x('-subject', '-nameopt', 'compat'), 'subject='),
-    issuerCompat: after(x('-issuer', '-nameopt', 'compat'), 'issuer='),
-    serial: after(x('-serial'), 'serial='),
-    sha256: after(x('-fingerprint', '-sha256'), 'sha256 Fingerprint=')
-      .replaceAll(':', '')
-      .toLowerCase(),
-    sha1: after(x('-fingerprint', '-sha1'), 'sha1 Fingerprint=').replaceAll(':', '').toLowerCase(),
-    notBefore: after(dates[0] ?? '', 'notBefore='),
-    notAfter: after(dates[1] ?? '', 'notAfter='),
-    ski: ext('subjectKeyIdentifier'),
-    aki: ext('authorityKeyIdentifier'),
+
+  const view: OpensslView = {
+    subjectRfc2253: value(main, 'subject='),
+    issuerRfc2253: value(main, 'issuer='),
+    subjectCompat: value(compat, 'subject='),
+    issuerCompat: value(compat, 'issuer='),
+    serial: value(main, 'serial='),
+    sha256: hex(value(main, 'sha256 Fingerprint=')).toLowerCase(),
+    sha1: hex(value(compat, 'sha1 Fingerprint=')).toLowerCase(),
+    notBefore: value(main, 'notBefore='),
+    notAfter: value(main, 'notAfter='),
+    ski: keyId('Subject Key Identifier'),
+    aki: keyId('Authority Key Identifier'),
   };
+  views.set(key, view);
+  return view;
 }
