@@ -6,7 +6,7 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { PkiError, describeCause } from './errors.ts';
 import { PemLabel, decodePem, encodePem } from './pem.ts';
-import { subtleCrypto, type CryptoKey, type CryptoKeyPair } from './webcrypto.ts';
+import { nodeWebCrypto, type CryptoKey, type CryptoKeyPair } from './webcrypto.ts';
 
 /** Key algorithms Portcullis generates. */
 export type KeyAlgorithm = 'ecdsa-p256' | 'ecdsa-p384' | 'rsa-2048' | 'rsa-3072';
@@ -57,7 +57,7 @@ export function parseKeyAlgorithm(value: unknown): KeyAlgorithm {
 export async function generateKeyPair(
   algorithm: KeyAlgorithm = DEFAULT_KEY_ALGORITHM,
 ): Promise<CryptoKeyPair> {
-  const subtle = subtleCrypto.subtle;
+  const subtle = nodeWebCrypto.subtle;
   switch (parseKeyAlgorithm(algorithm)) {
     case 'ecdsa-p256':
       return (await subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
@@ -85,7 +85,7 @@ export async function generateKeyPair(
 
 /** The private key as PKCS#8 DER (RFC 5208). */
 export async function exportPrivateKeyDer(key: CryptoKey): Promise<Uint8Array> {
-  return new Uint8Array(await subtleCrypto.subtle.exportKey('pkcs8', key));
+  return new Uint8Array(await nodeWebCrypto.subtle.exportKey('pkcs8', key));
 }
 
 /** The private key as a PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`). */
@@ -95,7 +95,7 @@ export async function exportPrivateKeyPem(key: CryptoKey): Promise<string> {
 
 /** The public key as SubjectPublicKeyInfo DER (RFC 5280 §4.1.2.7). */
 export async function exportPublicKeyDer(key: CryptoKey): Promise<Uint8Array> {
-  return new Uint8Array(await subtleCrypto.subtle.exportKey('spki', key));
+  return new Uint8Array(await nodeWebCrypto.subtle.exportKey('spki', key));
 }
 
 /**
@@ -116,7 +116,7 @@ export async function importPrivateKey(pkcs8: string | Uint8Array): Promise<Cryp
   }
   const algorithm = webCryptoAlgorithmOf(keyObject, 'the private key');
   const spki = createPublicKey(keyObject).export({ type: 'spki', format: 'der' });
-  const subtle = subtleCrypto.subtle;
+  const subtle = nodeWebCrypto.subtle;
   const privateKey = await subtle.importKey('pkcs8', der, algorithm, true, ['sign']);
   const publicKey = await subtle.importKey('spki', spki, algorithm, true, ['verify']);
   return { privateKey, publicKey } as CryptoKeyPair;

@@ -6,8 +6,8 @@ import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 
-/** Node's WebCrypto. */
-export const subtleCrypto = webcrypto;
+/** Node's WebCrypto implementation. */
+export const nodeWebCrypto = webcrypto;
 
 /** A WebCrypto key, as node types it. */
 export type CryptoKey = webcrypto.CryptoKey;
