@@ -25,6 +25,7 @@ const SIGNATURE_NAMES: Readonly<Record<string, string>> = {
   '1.2.840.113549.1.1.11': 'SHA256WithRSA',
   '1.2.840.113549.1.1.12': 'SHA384WithRSA',
   '1.2.840.113549.1.1.13': 'SHA512WithRSA',
+  // TODO(fix): RSASSA-PSS carries its hash in parameters; every PSS signature reads as SHA-256.
   '1.2.840.113549.1.1.10': 'SHA256WithRSAPSS',
   '1.2.840.10045.4.1': 'ECDSAWithSHA1',
   '1.2.840.10045.4.3.2': 'ECDSAWithSHA256',

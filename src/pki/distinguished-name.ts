@@ -4,6 +4,11 @@
  * form is `X509_NAME_print_ex(XN_FLAG_RFC2253)` and the legacy form is `X509_NAME_oneline`.
  * Reproducing OpenSSL byte for byte matters more here than following RFC 4514 to the letter:
  * rules compare these strings with `eq`.
+ *
+ * TODO(compat): the reference is OpenSSL 3.0. Cloudflare documents only ASCII, single-valued
+ * examples, so two choices are unconfirmed against its edge: non-ASCII as `\XX` bytes in the
+ * RFC 2253 form, and `\/`, `\+` escapes and `+`-joined multi-valued RDNs in the legacy form
+ * (older OpenSSL and BoringSSL print neither).
  */
 import { DerError, Tag, decodeOid, expectTag, readChildren, readElement } from './der.ts';
 import { toHexUpper } from './hex.ts';
