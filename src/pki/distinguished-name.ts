@@ -8,7 +8,7 @@
  * TODO(compat): the reference is OpenSSL 3.0. Cloudflare documents only ASCII, single-valued
  * examples, so two choices are unconfirmed against its edge: non-ASCII as `\XX` bytes in the
  * RFC 2253 form, and `\/`, `\+` escapes and `+`-joined multi-valued RDNs in the legacy form
- * (older OpenSSL and BoringSSL print neither).
+ * (as far as known, OpenSSL 1.1 printed neither; BoringSSL is unchecked).
  */
 import { DerError, Tag, decodeOid, expectTag, readChildren, readElement } from './der.ts';
 import { toHexUpper } from './hex.ts';
