@@ -1,4 +1,4 @@
-import type { NewRule, Rule, RulePatch } from '../store/index.ts';
+import type { Filter, FilterPatch, NewRule, Rule, RulePatch } from '../store/index.ts';
 import { ApiError } from './errors.ts';
 import { storedActionOfLegacy } from './rule-views.ts';
 
@@ -33,25 +33,19 @@ function actionName(action: LegacyRuleBody['action']): string | undefined {
 }
 
 /**
- * A new rule from a legacy body. The filter comes inline: in Portcullis a filter is part of
- * its rule and has the rule's id, so a filter id names an existing rule and cannot be used
- * for a second one.
+ * A new rule from a legacy body, with its filter inline (`{expression, …}`) or, when the
+ * body names a filter by id, made from `filter`: a filter that no rule uses yet.
  */
 export function newRuleFromLegacy(
   body: LegacyRuleBody,
   pointer: string,
+  filter?: Filter,
 ): Omit<NewRule, 'zoneId' | 'position'> {
-  if (body.filter?.id !== undefined) {
-    throw new ApiError(
-      'conflict',
-      `filter ${body.filter.id} already belongs to a rule: give the filter inline as {expression}`,
-      { pointer: `${pointer}/filter/id` },
-    );
-  }
-  const expression = body.filter?.expression;
+  const source = filter ?? body.filter;
+  const expression = source?.expression;
   if (expression === undefined) {
-    throw new ApiError('invalidRequest', 'a firewall rule needs filter.expression', {
-      pointer: `${pointer}/filter/expression`,
+    throw new ApiError('invalidRequest', 'a firewall rule needs filter.expression or filter.id', {
+      pointer: `${pointer}/filter`,
     });
   }
   const action = actionName(body.action);
@@ -60,12 +54,14 @@ export function newRuleFromLegacy(
       pointer: `${pointer}/action`,
     });
   }
+  const ref = body.ref ?? source?.ref;
   return {
     ...storedActionOfLegacy(action, body.products, `${pointer}/action`),
     expression,
-    enabled: !(body.paused ?? body.filter?.paused ?? false),
-    description: body.description ?? body.filter?.description ?? '',
-    ...((body.ref ?? body.filter?.ref) ? { ref: body.ref ?? body.filter?.ref } : {}),
+    enabled: !(body.paused ?? source?.paused ?? false),
+    description: body.description ?? source?.description ?? '',
+    ...(ref ? { ref } : {}),
+    ...(filter ? { filterId: filter.id } : {}),
   };
 }
 
@@ -76,7 +72,7 @@ export function patchFromLegacy(rule: Rule, body: LegacyRuleBody, pointer: strin
   if (action !== undefined) {
     Object.assign(patch, storedActionOfLegacy(action, body.products, `${pointer}/action`));
   }
-  if (body.filter?.id !== undefined && body.filter.id !== rule.id) {
+  if (body.filter?.id !== undefined && body.filter.id !== rule.filterId) {
     throw new ApiError('conflict', `filter ${body.filter.id} belongs to another rule`, {
       pointer: `${pointer}/filter/id`,
     });
@@ -102,6 +98,14 @@ export function patchFromFilter(body: LegacyFilterBody): RulePatch {
   return patch;
 }
 
+/** The changes a filter body makes to a filter that no rule uses. */
+export function filterPatchFromBody(body: LegacyFilterBody): FilterPatch {
+  const { expression, paused, description, ref } = body;
+  return Object.fromEntries(
+    Object.entries({ expression, paused, description, ref }).filter(([, v]) => v !== undefined),
+  );
+}
+
 /** Cloudflare's filters of legacy lists: exact ids, substring of descriptions, flags. */
 export interface LegacyListQuery {
   id?: string;
@@ -112,15 +116,25 @@ export interface LegacyListQuery {
   ref?: string;
 }
 
-export function matchesQuery(rule: Rule, q: LegacyListQuery, legacyAction: string): boolean {
+/** What the legacy list filters look at, of a rule or a filter. */
+export interface Listed {
+  id: string;
+  action?: string;
+  description: string;
+  expression: string;
+  paused: boolean;
+  ref: string;
+}
+
+export function matchesQuery(item: Listed, q: LegacyListQuery): boolean {
   const contains = (text: string, part: string | undefined) =>
     part === undefined || text.toLowerCase().includes(part.toLowerCase());
   return (
-    (q.id === undefined || q.id === rule.id) &&
-    (q.action === undefined || q.action === legacyAction) &&
-    contains(rule.description, q.description) &&
-    contains(rule.expression, q.expression) &&
-    (q.paused === undefined || q.paused === !rule.enabled) &&
-    (q.ref === undefined || q.ref === rule.ref)
+    (q.id === undefined || q.id === item.id) &&
+    (q.action === undefined || q.action === item.action) &&
+    contains(item.description, q.description) &&
+    contains(item.expression, q.expression) &&
+    (q.paused === undefined || q.paused === item.paused) &&
+    (q.ref === undefined || q.ref === item.ref)
   );
 }

@@ -1,4 +1,4 @@
-import type { NewRule, Rule, RuleAction, RulesetInfo } from '../store/index.ts';
+import type { Filter, NewRule, Rule, RuleAction, RulesetInfo } from '../store/index.ts';
 import { ApiError } from './errors.ts';
 
 /**
@@ -11,8 +11,8 @@ import { ApiError } from './errors.ts';
  * | `allow`       | `skip` with `action_parameters.ruleset: current` | `allow`               |
  * | `skip`        | `skip` (any other parameters)                    | `bypass`              |
  *
- * A legacy rule's `paused` is the stored `!enabled`, its `priority` is its place in the list
- * (1-based), and its filter has the rule's id: a filter belongs to one rule.
+ * A legacy rule's `paused` is the stored `!enabled` and its `priority` is its place in the
+ * list (1-based). Its filter has the rule's id, or the id of the filter it was made from.
  */
 
 /** The phase whose entry point holds a zone's custom rules. */
@@ -132,13 +132,32 @@ export function storedActionOfLegacy(
   }
 }
 
-export function filterView(rule: Rule) {
+/** A legacy filter: the expression part of a rule, or a filter that no rule uses. */
+export interface FilterView {
+  id: string;
+  expression: string;
+  paused: boolean;
+  description: string;
+  ref: string;
+}
+
+export function filterView(rule: Rule): FilterView {
   return {
-    id: rule.id,
+    id: rule.filterId,
     expression: rule.expression,
     paused: !rule.enabled,
     description: rule.description,
     ref: rule.ref,
+  };
+}
+
+export function standaloneFilterView(filter: Filter): FilterView {
+  return {
+    id: filter.id,
+    expression: filter.expression,
+    paused: filter.paused,
+    description: filter.description,
+    ref: filter.ref,
   };
 }
 

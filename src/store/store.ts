@@ -6,6 +6,7 @@ import type {
   ClientCertificate,
   ClientCertificateStatus,
   ConfigChange,
+  Filter,
   FirewallEvent,
   Host,
   ListItem,
@@ -38,7 +39,9 @@ export type NewClientCertificate = Omit<
   'id' | 'status' | 'revokedOn' | 'statusVersion'
 > & { id?: string };
 export type NewRule = Pick<Rule, 'zoneId' | 'action' | 'expression'> &
-  Partial<Pick<Rule, 'id' | 'description' | 'enabled' | 'ref' | 'actionParameters'>> & {
+  Partial<
+    Pick<Rule, 'id' | 'description' | 'enabled' | 'ref' | 'actionParameters' | 'filterId'>
+  > & {
     /** Where to insert; the end of the list when absent. */
     position?: number;
   };
@@ -50,6 +53,10 @@ export type NewApiToken = Pick<ApiToken, 'name' | 'secretHash' | 'policies'> &
 export type ApiTokenPatch = Partial<
   Pick<ApiToken, 'name' | 'secretHash' | 'policies' | 'status' | 'expiresOn' | 'lastUsedOn'>
 >;
+export type NewFilter = Pick<Filter, 'zoneId' | 'expression'> &
+  Partial<Pick<Filter, 'id' | 'description' | 'paused' | 'ref'>>;
+export type FilterPatch = Partial<Pick<Filter, 'expression' | 'description' | 'paused' | 'ref'>>;
+
 export type RulesetPatch = Partial<Pick<RulesetInfo, 'name' | 'description'>>;
 export type NewList = Pick<RuleList, 'accountId' | 'name' | 'kind'> &
   Partial<Pick<RuleList, 'id' | 'description'>>;
@@ -161,6 +168,13 @@ export interface StoreData {
   saveRuleset(zoneId: string, patch: RulesetPatch): Promise<RulesetInfo>;
   /** Deletes the zone's ruleset and every rule of the zone. */
   deleteRuleset(zoneId: string): Promise<void>;
+
+  /** Filters that no rule uses; ids are shared with `Rule.filterId`, so they are unique. */
+  createFilter(input: NewFilter): Promise<Filter>;
+  getFilter(id: string): Promise<Filter | undefined>;
+  listFilters(zoneId: string): Promise<Filter[]>;
+  updateFilter(id: string, patch: FilterPatch): Promise<Filter>;
+  deleteFilter(id: string): Promise<void>;
 
   /** Refused with `PORTCULLIS_ERR_STORE_CONFLICT` when the account has a list of that name. */
   createList(input: NewList): Promise<RuleList>;

@@ -101,6 +101,26 @@ export interface Rule {
   /** Incremented on every change of the rule. */
   version: number;
   lastUpdated: string;
+  /**
+   * The id of the rule's filter in the legacy Filters API: the rule's own id unless the rule
+   * was made from a filter created on its own.
+   */
+  filterId: string;
+}
+
+/**
+ * A filter of the legacy Filters API that no rule uses yet (or any more). It is not edge
+ * configuration: only rules are evaluated. A rule made from it takes over its id as
+ * `Rule.filterId`.
+ */
+export interface Filter {
+  id: string;
+  zoneId: string;
+  expression: string;
+  description: string;
+  paused: boolean;
+  ref: string;
+  createdOn: string;
 }
 
 /**

@@ -183,6 +183,52 @@ describe('custom rules and legacy firewall rules through the official client', (
     );
   });
 
+  test('makes a rule from a filter created on its own, as the legacy API did', async () => {
+    const [filter] = (
+      await client.filters.create({
+        zone_id: zoneId,
+        body: [{ expression: 'ip.src eq 192.0.2.7', description: 'scanner' }],
+      })
+    ).result;
+    assert.ok(filter?.id);
+    const rules = await client.firewall.rules.create({
+      zone_id: zoneId,
+      action: 'block' as never,
+      filter: { id: filter.id },
+    } as Cloudflare.Firewall.RuleCreateParams);
+    const rule = rules.result[0]!;
+    assert.deepEqual({ ...rule.filter, ref: '' }, { ...filter, paused: false });
+    assert.equal(rule.description, 'scanner');
+    await assert.rejects(
+      client.firewall.rules.create({
+        zone_id: zoneId,
+        action: 'log' as never,
+        filter: { id: filter.id },
+      } as Cloudflare.Firewall.RuleCreateParams),
+      Cloudflare.ConflictError,
+    );
+    await assert.rejects(
+      client.filters.delete(filter.id, { zone_id: zoneId }),
+      Cloudflare.ConflictError,
+    );
+
+    await client.firewall.rules.delete(rule.id!, { zone_id: zoneId });
+    const kept = await client.filters.get(filter.id, { zone_id: zoneId });
+    assert.equal(kept.expression, 'ip.src eq 192.0.2.7');
+    const entry = await rs(client.rulesets.phases.get(PHASE, { zone_id: zoneId }));
+    assert.equal(
+      entry.rules.some((r) => r.expression === kept.expression),
+      false,
+    );
+    assert.deepEqual(await client.filters.delete(filter.id, { zone_id: zoneId }), {
+      id: filter.id,
+    });
+    await assert.rejects(
+      client.filters.get(filter.id, { zone_id: zoneId }),
+      Cloudflare.NotFoundError,
+    );
+  });
+
   test('accepts the array body of the REST documentation', async () => {
     const res = await api.app.inject({
       method: 'POST',

@@ -356,6 +356,34 @@ export function storeContract(name: string, harness: StoreHarness): void {
       await rejectsWith(s.addListItems(list.id, []), StoreErrorCode.NotFound);
     });
 
+    it('keeps filters apart and lets a rule take over a filter id', async (s) => {
+      const z = await seedZone(s);
+      const before = await s.configVersion();
+      const f = await s.createFilter({ zoneId: z.id, expression: 'ssl', description: 'tls' });
+      assert.equal(await s.configVersion(), before);
+      const edited = await s.updateFilter(f.id, { paused: true });
+      assert.deepEqual([edited.paused, edited.description], [true, 'tls']);
+      assert.deepEqual(
+        (await s.listFilters(z.id)).map((x) => x.id),
+        [f.id],
+      );
+      const rule = await s.createRule({
+        zoneId: z.id,
+        action: 'block',
+        expression: f.expression,
+        filterId: f.id,
+      });
+      await s.deleteFilter(f.id);
+      assert.equal(rule.filterId, f.id);
+      const [kept] = await s.replaceRules(z.id, [
+        { id: rule.id, action: 'log', expression: 'ssl', ref: rule.ref },
+      ]);
+      assert.equal(kept?.filterId, f.id);
+      const plain = await s.createRule({ zoneId: z.id, action: 'block', expression: 'ssl' });
+      assert.equal(plain.filterId, plain.id);
+      await rejectsWith(s.deleteFilter(f.id), StoreErrorCode.NotFound);
+    });
+
     it('records list operations', async (s) => {
       const z = await seedZone(s);
       const op = await s.createListOperation({

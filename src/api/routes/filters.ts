@@ -1,21 +1,22 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Rule, Store, Zone } from '../../store/index.ts';
+import type { Filter, Rule, Store, Transaction, Zone } from '../../store/index.ts';
+import { recordChange } from '../audit.ts';
 import { pageInfo, success } from '../envelope.ts';
 import { ApiError } from '../errors.ts';
 import {
   asArray,
+  filterPatchFromBody,
   matchesQuery,
   patchFromFilter,
   type LegacyFilterBody,
   type LegacyListQuery,
 } from '../legacy-rules.ts';
 import { guardRoutes, zoneOf } from '../route-guard.ts';
-import { filterView, legacyAction } from '../rule-views.ts';
+import { filterView, standaloneFilterView, type FilterView } from '../rule-views.ts';
 import { auditRuleset, checkExpressions, readZoneRules } from '../ruleset-writes.ts';
 import { pageQueryProperties, pathParams, type PageParams } from '../schemas/common.ts';
 import { legacyFilter, legacyFilters } from '../schemas/rules.ts';
 import type { RouteContext } from './index.ts';
-import { ruleOf } from './firewall-rules.ts';
 
 const tags = ['filters (legacy)'];
 const read = { resource: 'firewall', access: 'read' } as const;
@@ -36,34 +37,71 @@ const listQuery = {
   },
 } as const;
 
+const idsQuery = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'array', items: { type: 'string', maxLength: 64 }, maxItems: 1000 } },
+} as const;
+
+const newFilter = { ...legacyFilter, required: ['expression'] } as const;
+const newFilters = {
+  anyOf: [{ type: 'array', items: newFilter, minItems: 1, maxItems: 1000 }, newFilter],
+} as const;
+
 type ZoneParams = { zone_id: string };
 type FilterParams = { zone_id: string; filter_id: string };
 
+/** A filter of the zone: the one of a rule, or one that no rule uses. */
+type Found = { rule: Rule; filter?: undefined } | { rule?: undefined; filter: Filter };
+
 /**
- * Cloudflare's legacy Filters API. In Portcullis a filter is the expression part of a firewall
- * rule and has the rule's id: filters are listed, read and changed here, and created and
- * deleted with their rule. `paused`, `description` and `ref` are the rule's.
+ * Cloudflare's legacy Filters API. A filter is the expression part of a firewall rule (with
+ * the rule's `paused`, `description` and `ref`), or a filter created here that no rule uses
+ * yet: `POST /firewall/rules` with `filter: {id}` makes a rule from it. A filter that a rule
+ * uses cannot be deleted; delete the rule, and its filter stays.
  */
 export async function filterRoutes(app: FastifyInstance, { store }: RouteContext): Promise<void> {
   guardRoutes(app, store);
 
-  app.post<{ Params: ZoneParams }>(
+  app.post<{ Params: ZoneParams; Body: LegacyFilterBody | LegacyFilterBody[] }>(
     '/zones/:zone_id/filters',
     {
-      schema: {
-        tags,
-        summary: 'Refused: filters are created with their rule',
-        params: zoneParams,
-        body: legacyFilters,
-      },
+      schema: { tags, summary: 'Create filters', params: zoneParams, body: newFilters },
       config: { need: edit },
     },
-    async () => {
-      throw new ApiError(
-        'unsupportedValue',
-        'a filter is created with its rule: POST /zones/{zone_id}/firewall/rules with ' +
-          '{"action": …, "filter": {"expression": …}}',
-      );
+    async (request) => {
+      const zone = zoneOf(request);
+      const bodies = asArray(request.body);
+      const created = await store.transaction(async (tx) => {
+        const at = (i: number) => (Array.isArray(request.body) ? `/${i}` : '');
+        await checkExpressions(
+          tx,
+          zone,
+          bodies as { expression: string }[],
+          (i) => `${at(i)}/expression`,
+        );
+        const out = [];
+        for (const body of bodies) {
+          const { id: _ignored, ...fields } = body;
+          const filter = await tx.createFilter({
+            ...fields,
+            zoneId: zone.id,
+            expression: body.expression!,
+          });
+          await auditFilter(
+            tx,
+            request,
+            zone,
+            'create',
+            filter.id,
+            undefined,
+            standaloneFilterView(filter),
+          );
+          out.push(standaloneFilterView(filter));
+        }
+        return out;
+      });
+      return success(created);
     },
   );
 
@@ -75,18 +113,21 @@ export async function filterRoutes(app: FastifyInstance, { store }: RouteContext
     },
     async (request) => {
       const { page, per_page: perPage, ...query } = request.query;
-      const all = (await store.listRules(zoneOf(request).id)).filter((r) =>
-        matchesQuery(r, query, legacyAction(r)),
+      const all = (await allFilters(store, zoneOf(request).id)).filter((f) =>
+        matchesQuery(f, query),
       );
       const items = all.slice((page - 1) * perPage, page * perPage);
-      return success(items.map(filterView), pageInfo(page, perPage, items.length, all.length));
+      return success(items, pageInfo(page, perPage, items.length, all.length));
     },
   );
 
   app.get<{ Params: FilterParams }>(
     '/zones/:zone_id/filters/:filter_id',
     { schema: { tags, summary: 'Get a filter', params: filterParams }, config: { need: read } },
-    async (request) => success(filterView(await filterOf(store, request.params))),
+    async (request) => {
+      const found = await findFilter(store, request.params.zone_id, request.params.filter_id);
+      return success(found.rule ? filterView(found.rule) : standaloneFilterView(found.filter));
+    },
   );
 
   app.put<{ Params: FilterParams; Body: LegacyFilterBody }>(
@@ -97,8 +138,8 @@ export async function filterRoutes(app: FastifyInstance, { store }: RouteContext
     },
     async (request) => {
       const body = { ...request.body, id: request.params.filter_id };
-      const [rule] = await updateFilters(store, request, zoneOf(request), [body]);
-      return success(filterView(rule!));
+      const [view] = await updateFilters(store, request, zoneOf(request), [body], false);
+      return success(view);
     },
   );
 
@@ -109,34 +150,60 @@ export async function filterRoutes(app: FastifyInstance, { store }: RouteContext
       config: { need: edit },
     },
     async (request) => {
-      const rules = await updateFilters(store, request, zoneOf(request), asArray(request.body));
-      return success(rules.map(filterView));
+      const many = Array.isArray(request.body);
+      return success(
+        await updateFilters(store, request, zoneOf(request), asArray(request.body), many),
+      );
     },
   );
 
   app.delete<{ Params: FilterParams }>(
     '/zones/:zone_id/filters/:filter_id',
     {
-      schema: { tags, summary: 'Refused: a filter is deleted with its rule', params: filterParams },
+      schema: { tags, summary: 'Delete a filter that no rule uses', params: filterParams },
       config: { need: edit },
     },
     async (request) => {
-      const rule = await filterOf(store, request.params);
-      throw new ApiError(
-        'conflict',
-        `filter ${rule.id} is used by firewall rule ${rule.id}: delete the rule instead`,
-      );
+      await deleteFilters(store, request, zoneOf(request), [request.params.filter_id], true);
+      return success({ id: request.params.filter_id });
+    },
+  );
+
+  app.delete<{ Params: ZoneParams; Querystring: { id: string[] } }>(
+    '/zones/:zone_id/filters',
+    {
+      schema: {
+        tags,
+        summary: 'Delete filters that no rule uses, by id',
+        params: zoneParams,
+        querystring: idsQuery,
+      },
+      config: { need: edit },
+    },
+    async (request) => {
+      const ids = await deleteFilters(store, request, zoneOf(request), request.query.id, false);
+      return success(ids.map((id) => ({ id })));
     },
   );
 }
 
-async function filterOf(store: Store, params: FilterParams): Promise<Rule> {
-  return ruleOf(store, { zone_id: params.zone_id, rule_id: params.filter_id }).catch(() => {
-    throw new ApiError(
-      'notFound',
-      `filter ${params.filter_id} does not exist in zone ${params.zone_id}`,
-    );
-  });
+/** The zone's filters: those of its rules, in rule order, then those no rule uses. */
+async function allFilters(store: Store, zoneId: string): Promise<FilterView[]> {
+  const rules = await store.listRules(zoneId);
+  const unused = await store.listFilters(zoneId);
+  return [...rules.map(filterView), ...unused.map(standaloneFilterView)];
+}
+
+async function findFilter(
+  tx: Pick<Transaction, 'listRules' | 'getFilter'>,
+  zoneId: string,
+  id: string,
+): Promise<Found> {
+  const rule = (await tx.listRules(zoneId)).find((r) => r.filterId === id);
+  if (rule) return { rule };
+  const filter = await tx.getFilter(id);
+  if (filter?.zoneId === zoneId) return { filter };
+  throw new ApiError('notFound', `filter ${id} does not exist in zone ${zoneId}`);
 }
 
 async function updateFilters(
@@ -144,25 +211,95 @@ async function updateFilters(
   request: FastifyRequest,
   zone: Zone,
   bodies: LegacyFilterBody[],
-): Promise<Rule[]> {
+  many: boolean,
+): Promise<FilterView[]> {
   return store.transaction(async (tx) => {
     const before = await readZoneRules(tx, zone.id);
+    const out: FilterView[] = [];
+    let rulesChanged = false;
     for (const [i, body] of bodies.entries()) {
-      const rule = before.rules.find((r) => r.id === body.id);
-      if (!rule) {
-        throw new ApiError('notFound', `filter ${body.id ?? '(no id)'} does not exist`, {
-          pointer: `/${i}/id`,
-        });
+      const at = many ? `/${i}` : '';
+      if (body.id === undefined) {
+        throw new ApiError('invalidRequest', 'each filter needs its id', { pointer: `${at}/id` });
       }
-      const patch = patchFromFilter(body);
-      if (patch.expression !== undefined) {
-        await checkExpressions(tx, zone, [{ expression: patch.expression }], () =>
-          bodies.length > 1 ? `/${i}/expression` : '/expression',
+      const found = await findFilter(tx, zone.id, body.id);
+      if (body.expression !== undefined) {
+        await checkExpressions(
+          tx,
+          zone,
+          [{ expression: body.expression }],
+          () => `${at}/expression`,
         );
       }
-      await tx.updateRule(rule.id, patch);
+      if (found.rule) {
+        out.push(filterView(await tx.updateRule(found.rule.id, patchFromFilter(body))));
+        rulesChanged = true;
+      } else {
+        const after = await tx.updateFilter(found.filter.id, filterPatchFromBody(body));
+        const [old, now] = [standaloneFilterView(found.filter), standaloneFilterView(after)];
+        await auditFilter(tx, request, zone, 'update', after.id, old, now);
+        out.push(now);
+      }
     }
-    const after = await auditRuleset(tx, request, zone, before, 'update');
-    return bodies.map((b) => after.rules.find((r) => r.id === b.id)!);
+    if (rulesChanged) await auditRuleset(tx, request, zone, before, 'update');
+    return out;
+  });
+}
+
+/** Deletes unused filters; `strict` makes a missing id a 404, else it is skipped. */
+async function deleteFilters(
+  store: Store,
+  request: FastifyRequest,
+  zone: Zone,
+  ids: string[],
+  strict: boolean,
+): Promise<string[]> {
+  return store.transaction(async (tx) => {
+    const deleted: string[] = [];
+    for (const id of ids) {
+      const found = await findFilter(tx, zone.id, id).catch((err: unknown) => {
+        if (strict) throw err;
+        return undefined;
+      });
+      if (!found) continue;
+      if (found.rule) {
+        throw new ApiError(
+          'conflict',
+          `filter ${id} is used by firewall rule ${found.rule.id}: delete the rule first`,
+        );
+      }
+      await tx.deleteFilter(id);
+      await auditFilter(
+        tx,
+        request,
+        zone,
+        'delete',
+        id,
+        standaloneFilterView(found.filter),
+        undefined,
+      );
+      deleted.push(id);
+    }
+    return deleted;
+  });
+}
+
+async function auditFilter(
+  tx: Transaction,
+  request: FastifyRequest,
+  zone: Zone,
+  action: string,
+  id: string,
+  before: FilterView | undefined,
+  after: FilterView | undefined,
+): Promise<void> {
+  await recordChange(tx, request, {
+    accountId: zone.accountId,
+    zoneId: zone.id,
+    action,
+    resourceType: 'filter',
+    resourceId: id,
+    before,
+    after,
   });
 }

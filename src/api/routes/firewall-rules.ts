@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Rule, Store, Transaction, Zone } from '../../store/index.ts';
+import type { Filter, Rule, Store, Transaction, Zone } from '../../store/index.ts';
 import { pageInfo, success } from '../envelope.ts';
 import { ApiError } from '../errors.ts';
 import {
@@ -11,7 +11,7 @@ import {
   type LegacyRuleBody,
 } from '../legacy-rules.ts';
 import { guardRoutes, zoneOf } from '../route-guard.ts';
-import { legacyAction, legacyRuleView } from '../rule-views.ts';
+import { filterView, legacyAction, legacyRuleView } from '../rule-views.ts';
 import { auditRuleset, checkExpressions, readZoneRules } from '../ruleset-writes.ts';
 import { pageQueryProperties, pathParams, type PageParams } from '../schemas/common.ts';
 import { legacyRule, legacyRules } from '../schemas/rules.ts';
@@ -64,7 +64,11 @@ export async function firewallRuleRoutes(
       const zone = zoneOf(request);
       const bodies = asArray(request.body);
       const created = await writeRules(store, request, zone, async (tx) => {
-        const inputs = bodies.map((b, i) => newRuleFromLegacy(b, pointer(request.body, i)));
+        const inputs = [];
+        for (const [i, body] of bodies.entries()) {
+          const at = pointer(request.body, i);
+          inputs.push(newRuleFromLegacy(body, at, await unusedFilter(tx, zone.id, body, at)));
+        }
         await checkExpressions(
           tx,
           zone,
@@ -76,6 +80,8 @@ export async function firewallRuleRoutes(
           const priority = bodies[i]!.priority;
           const position = priority === undefined ? undefined : Math.max(0, priority - 1);
           ids.push((await tx.createRule({ ...input, zoneId: zone.id, position })).id);
+          // The filter now lives on as the rule's; its id stays the same.
+          if (input.filterId !== undefined) await tx.deleteFilter(input.filterId);
         }
         return ids;
       });
@@ -92,7 +98,7 @@ export async function firewallRuleRoutes(
     async (request) => {
       const { page, per_page: perPage, ...query } = request.query;
       const all = (await store.listRules(zoneOf(request).id)).filter((r) =>
-        matchesQuery(r, query, legacyAction(r)),
+        matchesQuery({ ...filterView(r), id: r.id, action: legacyAction(r) }, query),
       );
       const items = all.slice((page - 1) * perPage, page * perPage);
       return success(items.map(legacyRuleView), pageInfo(page, perPage, items.length, all.length));
@@ -240,7 +246,35 @@ export async function updateRules(
   });
 }
 
-/** Deletes the zone's rules with these ids; answers the ids that existed. */
+/**
+ * The filter a legacy body names by id, if any: it must be a filter of the zone that no rule
+ * uses. A filter that a rule uses cannot serve a second rule.
+ */
+async function unusedFilter(
+  tx: Transaction,
+  zoneId: string,
+  body: LegacyRuleBody,
+  at: string,
+): Promise<Filter | undefined> {
+  const id = body.filter?.id;
+  if (id === undefined) return undefined;
+  const filter = await tx.getFilter(id);
+  if (filter?.zoneId === zoneId) return filter;
+  const user = (await tx.listRules(zoneId)).find((r) => r.filterId === id);
+  if (user) {
+    throw new ApiError('conflict', `filter ${id} is already used by rule ${user.id}`, {
+      pointer: `${at}/filter/id`,
+    });
+  }
+  throw new ApiError('notFound', `filter ${id} does not exist in zone ${zoneId}`, {
+    pointer: `${at}/filter/id`,
+  });
+}
+
+/**
+ * Deletes the zone's rules with these ids and answers the ids that existed. As in
+ * Cloudflare, a rule's filter outlives it: it stays, unused, under the same id.
+ */
 export async function deleteRules(
   store: Store,
   request: FastifyRequest,
@@ -249,9 +283,19 @@ export async function deleteRules(
 ): Promise<string[]> {
   return store.transaction(async (tx) => {
     const before = await readZoneRules(tx, zone.id);
-    const found = ids.filter((id) => before.rules.some((r) => r.id === id));
-    for (const id of found) await tx.deleteRule(id);
+    const found = before.rules.filter((r) => ids.includes(r.id));
+    for (const rule of found) {
+      await tx.deleteRule(rule.id);
+      await tx.createFilter({
+        id: rule.filterId,
+        zoneId: zone.id,
+        expression: rule.expression,
+        description: rule.description,
+        paused: !rule.enabled,
+        ref: rule.ref,
+      });
+    }
     if (found.length > 0) await auditRuleset(tx, request, zone, before, 'update');
-    return found;
+    return found.map((r) => r.id);
   });
 }

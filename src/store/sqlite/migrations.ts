@@ -186,4 +186,24 @@ export const sqliteMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'legacy filters',
+    sql: `
+      ALTER TABLE rules ADD COLUMN filter_id TEXT;
+      CREATE UNIQUE INDEX rules_filter ON rules(filter_id);
+
+      CREATE TABLE filters (
+        id TEXT PRIMARY KEY,
+        zone_id TEXT NOT NULL REFERENCES zones(id),
+        expression TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        paused INTEGER NOT NULL DEFAULT 0,
+        ref TEXT NOT NULL DEFAULT '',
+        created_on TEXT NOT NULL,
+        seq INTEGER NOT NULL
+      );
+      CREATE INDEX filters_zone ON filters(zone_id, seq);
+    `,
+  },
 ];

@@ -4,6 +4,7 @@ import type {
   AuditEntry,
   CertificateAuthority,
   ClientCertificate,
+  Filter,
   FirewallEvent,
   Host,
   ListItem,
@@ -97,6 +98,17 @@ export const toRule = (r: Row): Rule => ({
   actionParameters: jsonOrNull(r.action_parameters),
   version: r.version as number,
   lastUpdated: str(r.last_updated),
+  filterId: strOrNull(r.filter_id) ?? str(r.id),
+});
+
+export const toFilter = (r: Row): Filter => ({
+  id: str(r.id),
+  zoneId: str(r.zone_id),
+  expression: str(r.expression),
+  description: str(r.description),
+  paused: r.paused === 1,
+  ref: str(r.ref),
+  createdOn: str(r.created_on),
 });
 
 export const toRulesetInfo = (r: Row): RulesetInfo => ({

@@ -2,7 +2,7 @@ import { newId, nowIso } from '../ids.ts';
 import type { RulesetPatch } from '../store.ts';
 import type { RulesetInfo } from '../types.ts';
 import { toRulesetInfo } from './rows.ts';
-import { Statements } from './statements.ts';
+import { FilterData } from './filter-data.ts';
 
 /** The name Cloudflare gives a zone's entry-point ruleset when none is supplied. */
 const DEFAULT_RULESET_NAME = 'default';
@@ -12,7 +12,7 @@ const DEFAULT_RULESET_NAME = 'default';
  * the zone's rule list; every change to that list bumps the version through
  * {@link RulesetData.touchRuleset}, so that both rule APIs show one history.
  */
-export class RulesetData extends Statements {
+export class RulesetData extends FilterData {
   async getRuleset(zoneId: string): Promise<RulesetInfo | undefined> {
     const row = this.get('SELECT * FROM rulesets WHERE zone_id = ?', zoneId);
     return row && toRulesetInfo(row);

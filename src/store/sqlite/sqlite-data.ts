@@ -124,6 +124,7 @@ export class SqliteData extends CertificateData implements StoreData {
     // Rules and certificates belong to the zone and go with it; events are history and stay.
     this.run(`zone ${id}`, 'DELETE FROM rules WHERE zone_id = ?', id);
     this.run(`zone ${id}`, 'DELETE FROM rulesets WHERE zone_id = ?', id);
+    this.run(`zone ${id}`, 'DELETE FROM filters WHERE zone_id = ?', id);
     this.run(`zone ${id}`, 'DELETE FROM client_certificates WHERE zone_id = ?', id);
     this.run(`zone ${id}`, 'DELETE FROM zones WHERE id = ?', id);
     this.ctx.record({ type: 'zone', id, zoneId: id, op: 'delete' });
@@ -261,7 +262,8 @@ export class SqliteData extends CertificateData implements StoreData {
       const old = before.get(id);
       const changed = !old || !sameRule(old, input);
       const version = old ? old.version + (changed ? 1 : 0) : 1;
-      this.insertRule(id, zoneId, position, input, version, changed ? nowIso() : old.lastUpdated);
+      const kept = { ...input, filterId: input.filterId ?? old?.filterId };
+      this.insertRule(id, zoneId, position, kept, version, changed ? nowIso() : old.lastUpdated);
       before.delete(id);
       this.ctx.record({ type: 'rule', id, zoneId, op: old ? 'update' : 'create' });
     });
@@ -285,7 +287,8 @@ export class SqliteData extends CertificateData implements StoreData {
     this.run(
       `rule ${id}`,
       `INSERT INTO rules (id, zone_id, position, action, expression, description, enabled, ref,
-         action_parameters, version, last_updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         action_parameters, version, last_updated, filter_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       id,
       zoneId,
       position,
@@ -297,6 +300,7 @@ export class SqliteData extends CertificateData implements StoreData {
       toJson(r.actionParameters ?? undefined),
       version,
       lastUpdated,
+      r.filterId === undefined || r.filterId === id ? null : r.filterId,
     );
   }
 
