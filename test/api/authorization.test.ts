@@ -91,6 +91,7 @@ describe('authorization of every route', () => {
     );
     ids.ruleset_id = ruleset.id;
     ids.rule_id = ruleset.rules[0].id;
+    ids.version = ruleset.version;
     ids.filter_id = ruleset.rules[0].id;
     ids.token_id = (await admin('GET', '/user/tokens/verify')).id;
 

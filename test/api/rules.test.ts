@@ -123,6 +123,23 @@ describe('custom rules and legacy firewall rules through the official client', (
     assert.deepEqual(fetched, afterDelete);
   });
 
+  test('reads the current version of a ruleset, which is the only one kept', async () => {
+    const entry = await rs(client.rulesets.phases.get(PHASE, { zone_id: zoneId }));
+    const versions = await client.rulesets.versions.list(entry.id, { zone_id: zoneId });
+    assert.deepEqual(
+      versions.result.map((v) => v.version),
+      [entry.version],
+    );
+    const current = await rs(
+      client.rulesets.versions.get(entry.version, { zone_id: zoneId, ruleset_id: entry.id }),
+    );
+    assert.deepEqual(current, entry);
+    await assert.rejects(
+      client.rulesets.versions.get('1', { zone_id: zoneId, ruleset_id: entry.id }),
+      Cloudflare.NotFoundError,
+    );
+  });
+
   test('shows custom rules as legacy firewall rules and back', async () => {
     const legacy = await client.firewall.rules.list({ zone_id: zoneId });
     assert.deepEqual(

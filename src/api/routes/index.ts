@@ -9,6 +9,7 @@ import { hostRoutes } from './hosts.ts';
 import { listItemRoutes } from './list-items.ts';
 import { listRoutes } from './lists.ts';
 import { rulesetRuleRoutes } from './ruleset-rules.ts';
+import { rulesetVersionRoutes } from './ruleset-versions.ts';
 import { rulesetRoutes } from './rulesets.ts';
 import { userTokenRoutes } from './user-tokens.ts';
 import { validateExprRoutes } from './validate-expr.ts';
@@ -33,6 +34,7 @@ export async function apiRoutes(app: FastifyInstance, options: RouteContext): Pr
   await app.register(hostRoutes, ctx);
   await app.register(rulesetRoutes, ctx);
   await app.register(rulesetRuleRoutes, ctx);
+  await app.register(rulesetVersionRoutes, ctx);
   await app.register(firewallRuleRoutes, ctx);
   await app.register(filterRoutes, ctx);
   await app.register(validateExprRoutes, ctx);
