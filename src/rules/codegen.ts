@@ -19,8 +19,7 @@ export type FieldReader = (name: string, type: Type) => string;
 
 /** The JavaScript read of a field from the source `src`, converting Ip text to an address. */
 export function readField(gen: CodeGen, name: string, type: Type): string {
-  const read = `src.get(${JSON.stringify(name)})`;
-  return type.kind === 'Ip' ? `${gen.konst(rt.ip)}(${read})` : read;
+  return gen.check(type, `src.get(${JSON.stringify(name)})`);
 }
 
 /** Generates the code of one function body; see the module comment. */
@@ -40,6 +39,12 @@ export class CodeGen {
       this.#constIndex.set(value, i);
     }
     return `k${i}`;
+  }
+
+  /** Wraps code reading an edge value in the run-time check of its type (see runtime.ts). */
+  check(type: Type, code: string): string {
+    const check = rt.CHECKS[type.kind];
+    return check ? `${this.konst(check)}(${code})` : code;
   }
 
   /** The prologue that binds the constants, for the factory `new Function('K', …)`. */
@@ -106,14 +111,14 @@ export class CodeGen {
   private index(node: Extract<ValueNode, { kind: 'index' }>, elem?: string): string {
     if (node.key === null) {
       if (elem === undefined) throw new Error('codegen: [*] outside a mapped context');
-      return node.target.mapped ? this.value(node.target, elem) : elem;
+      return node.target.mapped ? this.value(node.target, elem) : this.check(node.type, elem);
     }
     const target = this.#elementValue(node.target, elem);
     const read =
       typeof node.key === 'number'
         ? `${this.konst(rt.at)}(${target}, ${node.key})`
         : `${this.konst(rt.key)}(${target}, ${JSON.stringify(binaryToText(node.key))})`;
-    return node.type.kind === 'Ip' ? `${this.konst(rt.ip)}(${read})` : read;
+    return this.check(node.type, read);
   }
 
   private call(node: Extract<ValueNode, { kind: 'call' }>, elem?: string): string {

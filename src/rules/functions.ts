@@ -5,7 +5,8 @@
  * throws on request data: malformed input gives a missing value, as Cloudflare documents.
  */
 import { asciiLower, asciiUpper, byteLength, binaryToText, textToBinary } from './bytes.ts';
-import { ipFromRequest, maskIp, type IpAddress } from './ip.ts';
+import { maskIp, type IpAddress } from './ip.ts';
+import { ip } from './runtime.ts';
 import { isTimedHmacValid } from './hmac.ts';
 import { arrayOf, Types, type Type } from './types.ts';
 
@@ -129,13 +130,13 @@ function removeBytesImpl(value: Str, remove: Str): Str {
 }
 
 function toIp(value: unknown): IpAddress | undefined {
-  return typeof value === 'string' ? ipFromRequest(value) : (value as IpAddress | undefined);
+  return ip(value);
 }
 
 function concatImpl(...values: unknown[]): unknown {
-  if (values.some((v) => v === undefined)) return undefined;
-  if (typeof values[0] === 'string') return values.join('');
-  return (values as unknown[][]).flat(1);
+  if (values.every((v) => typeof v === 'string')) return values.join('');
+  if (values.every((v) => Array.isArray(v))) return (values as unknown[][]).flat(1);
+  return undefined;
 }
 
 function splitImpl(value: Str, sep: Str, limit: Num): unknown {
@@ -151,15 +152,14 @@ const FUNCTION_LIST: FunctionDefinition[] = [
     params: [{ name: 'values', kinds: ['Array'], element: 'Bool' }],
     returns: () => Types.Bool,
     reducesArray: true,
-    impl: (values: boolean[] | undefined) => values?.some((v) => v === true) ?? false,
+    impl: (values: unknown) => Array.isArray(values) && values.some((v) => v === true),
   },
   {
     name: 'all',
     params: [{ name: 'values', kinds: ['Array'], element: 'Bool' }],
     returns: () => Types.Bool,
     reducesArray: true,
-    impl: (values: boolean[] | undefined) =>
-      values !== undefined && values.every((v) => v === true),
+    impl: (values: unknown) => Array.isArray(values) && values.every((v) => v === true),
   },
   {
     name: 'concat',
@@ -174,8 +174,8 @@ const FUNCTION_LIST: FunctionDefinition[] = [
     name: 'len',
     params: [{ name: 'value', kinds: ['Bytes', 'Array'] }],
     returns: () => Types.Int,
-    impl: (v: string | unknown[] | undefined) =>
-      v === undefined ? undefined : typeof v === 'string' ? byteLength(v) : v.length,
+    impl: (v: unknown) =>
+      typeof v === 'string' ? byteLength(v) : Array.isArray(v) ? v.length : undefined,
   },
   {
     name: 'lower',
@@ -294,14 +294,16 @@ const FUNCTION_LIST: FunctionDefinition[] = [
     params: [{ name: 'value', kinds: ['Int', 'Bool', 'Ip'] }],
     returns: () => Types.Bytes,
     impl: (v: unknown) =>
-      v === undefined ? undefined : typeof v === 'object' ? toIp(v)?.key : String(v),
+      typeof v === 'number' || typeof v === 'boolean' ? String(v) : toIp(v)?.key,
   },
   {
     name: 'join',
     params: [{ name: 'values', kinds: ['Array'], element: 'Bytes' }, bytesParam('separator')],
     returns: () => Types.Bytes,
-    impl: (values: string[] | undefined, sep: Str) =>
-      values === undefined || sep === undefined ? undefined : values.join(sep),
+    impl: (values: unknown, sep: Str) =>
+      !Array.isArray(values) || sep === undefined
+        ? undefined
+        : values.filter((v): v is string => typeof v === 'string').join(sep),
   },
   {
     name: 'split',

@@ -24,10 +24,12 @@ function evalNode(node: Node, src: FieldSource, elem?: unknown): unknown {
       return typeof node.value === 'string' ? binaryToText(node.value) : node.value;
     case 'field': {
       const v = src.get(node.name);
-      return node.type.kind === 'Ip' ? rt.ip(v) : v;
+      return rt.checked(node.type, v);
     }
     case 'index': {
-      if (node.key === null) return node.target.mapped ? evalNode(node.target, src, elem) : elem;
+      if (node.key === null) {
+        return node.target.mapped ? evalNode(node.target, src, elem) : rt.checked(node.type, elem);
+      }
       const target = node.target.mapped
         ? evalNode(node.target, src, elem)
         : evalNode(node.target, src);
@@ -35,7 +37,7 @@ function evalNode(node: Node, src: FieldSource, elem?: unknown): unknown {
         typeof node.key === 'number'
           ? rt.at(target, node.key)
           : rt.key(target, binaryToText(node.key));
-      return node.type.kind === 'Ip' ? rt.ip(v) : v;
+      return rt.checked(node.type, v);
     }
     case 'call':
       return evalCall(node, src, elem);

@@ -3,6 +3,7 @@
  * value (undefined) and answers without throwing whatever the edge supplies.
  */
 import { compareIp, ipFromRequest, type IpAddress } from './ip.ts';
+import type { Type } from './types.ts';
 import { matchWildcard, type WildcardPattern } from './wildcard.ts';
 
 /** The marker of a field not read yet in this evaluation. */
@@ -13,6 +14,38 @@ export function ip(value: unknown): IpAddress | undefined {
   if (typeof value === 'string') return ipFromRequest(value);
   if (value !== null && typeof value === 'object' && 'key' in value) return value as IpAddress;
   return undefined;
+}
+
+/** A Bytes value, or missing when the edge supplied something else. */
+export function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** An Int value, or missing when the edge supplied something else. */
+export function int(value: unknown): number | undefined {
+  return Number.isSafeInteger(value) ? (value as number) : undefined;
+}
+
+/**
+ * The run-time check of a value read from the edge against its declared type. The type
+ * checker guarantees the expression is well typed; this guarantees that a wrongly typed
+ * value from the edge becomes a missing value instead of an exception mid-rule.
+ */
+export const CHECKS: Readonly<Record<Type['kind'], ((v: unknown) => unknown) | undefined>> = {
+  Bytes: str,
+  Int: int,
+  Ip: ip,
+  // Every use of a Bool compares it with `=== true`, which already treats anything else as
+  // false; a check would only cost time on the hottest fields (cert_verified, cert_revoked).
+  Bool: undefined,
+  Array: undefined,
+  Map: undefined,
+};
+
+/** Applies {@link CHECKS} for the type. */
+export function checked(type: Type, value: unknown): unknown {
+  const check = CHECKS[type.kind];
+  return check ? check(value) : value;
 }
 
 /** `map["key"]` on a plain object or a Map; missing when absent. */

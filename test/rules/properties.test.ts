@@ -173,6 +173,22 @@ describe('properties', () => {
     );
   });
 
+  test('values of the wrong type from the edge never make an expression throw', () => {
+    const garbage = fc.oneof(fc.anything(), fc.array(fc.anything(), { maxLength: 3 }));
+    const wrong = fc.dictionary(
+      fc.constantFrom('s', 't', 'n', 'ip', 'b', 'c', 'arr', 'map'),
+      garbage,
+    );
+    fc.assert(
+      fc.property(expr, wrong, (source, fields) => {
+        const parsed = parseExpression(source, opts);
+        const src = fieldsFromObject(fields);
+        assert.equal(compileExpression(parsed)(src), interpret(parsed, src));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   test('the literal prefilter never changes what a regex matches', () => {
     const token = fc.constantFrom(
       'a',
