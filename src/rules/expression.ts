@@ -80,8 +80,15 @@ export function parseExpression(text: string, options: ParseOptions = {}): Expre
     );
   }
   const cursor = new Cursor(text);
-  const root = parseNode(cursor, { scheme, lists: options.lists, limits });
-  return { source: text, root, scheme, fields: fieldsOf(root) };
+  try {
+    const root = parseNode(cursor, { scheme, lists: options.lists, limits });
+    return { source: text, root, scheme, fields: fieldsOf(root) };
+  } catch (err) {
+    // A maxNestingDepth set beyond what the call stack holds must still fail as a RuleError.
+    if (!(err instanceof RangeError)) throw err;
+    const message = 'expression nests deeper than the call stack allows';
+    throw new RuleError('NestingTooDeep', message, text, cursor.pos, cursor.pos + 1);
+  }
 }
 
 /** The answer of {@link checkExpression}. */

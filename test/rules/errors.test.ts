@@ -116,6 +116,14 @@ describe('limits are settings', () => {
     assert.equal(checkExpression(`${'not '.repeat(65)}ssl`).ok, false);
     assert.equal(checkExpression('((ssl))', { limits: { maxNestingDepth: 1 } }).ok, false);
   });
+  test('a nesting limit beyond the call stack still fails as NestingTooDeep', () => {
+    const text = `${'('.repeat(200_000)}ssl${')'.repeat(200_000)}`;
+    const result = checkExpression(text, {
+      limits: { maxNestingDepth: 1_000_000, maxExpressionLength: 1_000_000 },
+    });
+    assert.equal(result.ok, false);
+    if (!result.ok) assert.equal(result.error.kind, 'NestingTooDeep');
+  });
   test('set size', () => {
     assert.equal(
       checkExpression('http.host in {"a" "b"}', { limits: { maxSetSize: 1 } }).ok,
