@@ -330,6 +330,20 @@ describe('custom rules and legacy firewall rules through the official client', (
     assert.equal((await api.store.listRules(zoneId)).length, 20);
   });
 
+  test('pages legacy rules with the client and audits every rule change', async () => {
+    const seen: string[] = [];
+    for await (const rule of client.firewall.rules.list({ zone_id: zoneId, per_page: 7 })) {
+      seen.push(rule.id!);
+    }
+    assert.equal(seen.length, 20);
+    assert.equal(new Set(seen).size, 20);
+    const [entry] = (await api.store.listAudit({ accountId: api.accountId, perPage: 1 })).items;
+    assert.equal(entry?.resourceType, 'ruleset');
+    assert.equal(entry?.zoneId, zoneId);
+    const after = entry?.after as { rules: unknown[] };
+    assert.equal(after.rules.length, 20);
+  });
+
   test('deletes the ruleset with 204 and every rule with it', async () => {
     const entry = await rs(client.rulesets.phases.get(PHASE, { zone_id: zoneId }));
     await client.rulesets.delete(entry.id, { zone_id: zoneId });
@@ -338,6 +352,20 @@ describe('custom rules and legacy firewall rules through the official client', (
       client.rulesets.get(entry.id, { zone_id: zoneId }),
       Cloudflare.NotFoundError,
     );
+  });
+
+  test('deletes a zone with its rules and filters once its hosts are gone', async () => {
+    const zone = await client.zones.create({ name: 'gone.test', account: { id: api.accountId } });
+    await client.firewall.rules.create({
+      zone_id: zone.id,
+      action: 'block' as never,
+      filter: { expression: 'not ssl' },
+    } as Cloudflare.Firewall.RuleCreateParams);
+    await client.filters.create({ zone_id: zone.id, body: [{ expression: 'ssl' }] });
+    await client.zones.delete({ zone_id: zone.id });
+    assert.deepEqual(await api.store.listRules(zone.id), []);
+    assert.deepEqual(await api.store.listFilters(zone.id), []);
+    assert.equal(await api.store.getRuleset(zone.id), undefined);
   });
 
   test('validates an expression without storing it', async () => {
