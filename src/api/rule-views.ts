@@ -20,6 +20,8 @@ export const CUSTOM_PHASE = 'http_request_firewall_custom';
 
 /** Actions the rulesets API takes; Cloudflare's challenges have no meaning without a browser. */
 export const RULESET_ACTIONS = ['block', 'skip', 'log'] as const;
+const SKIP_PARAMETERS = ['ruleset', 'phases', 'products'];
+
 /** Actions the legacy firewall rules API takes. */
 export const LEGACY_ACTIONS = ['block', 'allow', 'log', 'bypass'] as const;
 
@@ -82,6 +84,14 @@ export function storedActionOfRuleset(
       `action ${action} is not supported: use one of ${RULESET_ACTIONS.join(', ')}`,
       { pointer },
     );
+  }
+  // Parameters of one action given to another are a mistake the edge would silently ignore.
+  const allowed = action === 'block' ? ['response'] : action === 'skip' ? SKIP_PARAMETERS : [];
+  const stray = Object.keys(parameters ?? {}).find((k) => !allowed.includes(k));
+  if (stray !== undefined) {
+    throw new ApiError('invalidRequest', `action_parameters.${stray} does not apply to ${action}`, {
+      pointer: pointer.replace(/\/action$/, `/action_parameters/${stray}`),
+    });
   }
   if (action === 'skip' && parameters?.ruleset === 'current') return 'allow';
   return action as RuleAction;

@@ -315,6 +315,23 @@ describe('custom rules and legacy firewall rules through the official client', (
     );
   });
 
+  test('refuses action parameters of another action', async () => {
+    const entry = await rs(client.rulesets.phases.get(PHASE, { zone_id: zoneId }));
+    await assert.rejects(
+      client.rulesets.rules.create(entry.id, {
+        zone_id: zoneId,
+        action: 'log',
+        expression: 'ssl',
+        action_parameters: {
+          response: { status_code: 403, content: 'x', content_type: 'text/plain' },
+        },
+      } as never),
+      (err: unknown) =>
+        err instanceof Cloudflare.BadRequestError &&
+        err.errors[0]?.source?.pointer === '/action_parameters/response',
+    );
+  });
+
   test('deploys a whole rule list as one configuration version', async () => {
     const versions: number[] = [];
     const stop = api.store.subscribe((change) => versions.push(change.version));
