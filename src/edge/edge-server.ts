@@ -50,7 +50,7 @@ export class EdgeServer {
   #fallback!: HostSnapshot;
   #applied = 0;
   #rebuilding: Promise<void> | undefined;
-  #dirty = false;
+  readonly #pending: ConfigChange[] = [];
   #unsubscribe: (() => void) | undefined;
 
   private constructor(options: EdgeServerOptions, built: BuiltConfiguration) {
@@ -168,59 +168,63 @@ export class EdgeServer {
     server.emit('connection', socket);
   }
 
+  /**
+   * Queues a change and makes sure one worker is applying the queue. Changes are applied in
+   * order by that single worker, so a rebuild never races another or a revocation update.
+   */
   #onChange(change: ConfigChange): void {
-    const onlyCertificates = change.items.every((i) => i.type === 'client_certificate');
-    if (onlyCertificates && !this.#dirty && !this.#rebuilding) {
-      // A revocation updates the revoked set in place: no snapshot to rebuild.
-      this.#rebuilding = this.#refreshRevoked(change).finally(() => (this.#rebuilding = undefined));
-      return;
-    }
-    this.#dirty = true;
-    if (!this.#rebuilding) this.#rebuilding = this.#rebuild();
+    this.#pending.push(change);
+    this.#rebuilding ??= this.#work().finally(() => (this.#rebuilding = undefined));
   }
 
-  async #refreshRevoked(change: ConfigChange): Promise<void> {
+  async #work(): Promise<void> {
+    while (this.#pending.length > 0) {
+      const changes = this.#pending.splice(0);
+      const last = changes[changes.length - 1]!.version;
+      const onlyCertificates = changes.every((c) =>
+        c.items.every((i) => i.type === 'client_certificate'),
+      );
+      if (onlyCertificates && (await this.#refreshRevoked(changes, last))) continue;
+      await this.#rebuild();
+    }
+  }
+
+  /** A revocation or restore updates the revoked set in place: no snapshot to rebuild. */
+  async #refreshRevoked(changes: ConfigChange[], version: number): Promise<boolean> {
     try {
       const caIds = new Set<string>();
-      for (const item of change.items) {
+      for (const item of changes.flatMap((c) => c.items)) {
         const cert = await this.#options.store.getClientCertificate(item.id);
         if (cert) caIds.add(cert.certificateAuthorityId);
       }
       for (const caId of caIds) {
         this.#revoked.replace(caId, await this.#options.store.listRevokedSerials(caId));
       }
-      this.#markApplied(change.version);
+      this.#markApplied(version);
+      return true;
     } catch (err) {
-      this.#log.error({ err }, 'revocation update failed');
-      this.#dirty = true;
-      await this.#rebuild();
+      this.#log.error({ err }, 'revocation update failed, rebuilding instead');
+      return false;
     }
   }
 
   async #rebuild(): Promise<void> {
+    const started = performance.now();
     try {
-      while (this.#dirty) {
-        this.#dirty = false;
-        const started = performance.now();
-        try {
-          const built = await buildConfiguration(
-            this.#options.store,
-            this.#options.certificates,
-            this.#snapshot,
-          );
-          this.#install(built);
-          this.#log.info(
-            { version: built.snapshot.version, ms: Math.round(performance.now() - started) },
-            'configuration applied',
-          );
-        } catch (err) {
-          // The last good snapshot stays in service: an invalid configuration never
-          // reaches the data plane.
-          this.#log.error({ err }, 'configuration rejected, keeping the previous one');
-        }
-      }
-    } finally {
-      this.#rebuilding = undefined;
+      const built = await buildConfiguration(
+        this.#options.store,
+        this.#options.certificates,
+        this.#snapshot,
+      );
+      this.#install(built);
+      this.#log.info(
+        { version: built.snapshot.version, ms: Math.round(performance.now() - started) },
+        'configuration applied',
+      );
+    } catch (err) {
+      // The last good snapshot stays in service: an invalid configuration never reaches the
+      // data plane.
+      this.#log.error({ err }, 'configuration rejected, keeping the previous one');
     }
   }
 

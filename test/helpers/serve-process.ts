@@ -24,6 +24,7 @@ const baseEnv = (env: NodeJS.ProcessEnv) => ({
   PATH: process.env.PATH,
   HOME: process.env.HOME,
   PORTCULLIS_API_LISTEN: '127.0.0.1:0',
+  PORTCULLIS_EDGE_LISTEN: '127.0.0.1:0',
   ...env,
 });
 
