@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { request as httpsRequest, Agent } from 'node:https';
+import type { Agent } from 'node:https';
+import { request as httpsRequest } from 'node:https';
 import { connect as http2Connect } from 'node:http2';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
