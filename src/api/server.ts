@@ -17,6 +17,12 @@ export interface ApiServerOptions {
   version: string;
   /** Largest request body accepted, in bytes. Default 1 MiB: a CSR or CA chain fits easily. */
   bodyLimit?: number;
+  /** The master key that seals CA private keys. */
+  masterKey: Uint8Array;
+  /** The public base URL once known; see `RouteContext.publicBaseUrl`. */
+  publicBaseUrl?: () => string | undefined;
+  /** Resolves when the edges serve a configuration version; immediately without edges. */
+  configApplied?: (version: number) => Promise<void>;
 }
 
 /** The prefix of every API route, as in Cloudflare's `https://api.cloudflare.com/client/v4`. */
@@ -82,7 +88,13 @@ export function buildApiServer(options: ApiServerOptions): FastifyInstance {
       await authenticate(request, store);
     }
   });
-  app.register(apiRoutes, { prefix: API_PREFIX, store });
+  app.register(apiRoutes, {
+    prefix: API_PREFIX,
+    store,
+    masterKey: options.masterKey,
+    publicBaseUrl: options.publicBaseUrl ?? (() => undefined),
+    configApplied: options.configApplied ?? (async () => {}),
+  });
 
   return app;
 }

@@ -111,9 +111,18 @@ export async function serve(flags: ServeFlags, env: NodeJS.ProcessEnv, version: 
     closers.push(() => events.close());
     const edge = await startEdge(settings, store, logger, masterKey, events, echo.url);
     closers.push(() => edge.close());
-    const app = buildApiServer({ store, logger: logger.child({ component: 'api' }), version });
+    let publicUrl: string | undefined;
+    const app = buildApiServer({
+      store,
+      logger: logger.child({ component: 'api' }),
+      version,
+      masterKey,
+      publicBaseUrl: () => publicUrl,
+      configApplied: (v) => edge.waitForVersion(v),
+    });
     closers.push(() => app.close());
     const apiUrl = await listen(app, settings);
+    publicUrl = apiUrl;
 
     printBanner(version, settings, apiUrl, edge.port, boot);
     logger.info(

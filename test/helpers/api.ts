@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { bootstrap } from '../../src/api/bootstrap.ts';
 import { buildApiServer } from '../../src/api/server.ts';
@@ -17,7 +18,12 @@ export interface TestApi {
 export async function startTestApi(): Promise<TestApi> {
   const store = SqliteStore.open({ path: ':memory:' });
   const boot = await bootstrap(store);
-  const app = buildApiServer({ store, logger: pino({ level: 'silent' }), version: '0.0.0-test' });
+  const app = buildApiServer({
+    store,
+    logger: pino({ level: 'silent' }),
+    version: '0.0.0-test',
+    masterKey: new Uint8Array(randomBytes(32)),
+  });
   return {
     app,
     store,

@@ -18,6 +18,15 @@ import { zoneRoutes } from './zones.ts';
 /** What every route module receives besides the fastify instance. */
 export interface RouteContext {
   store: Store;
+  /** Seals and opens CA private keys (AES-256-GCM); 32 bytes. */
+  masterKey: Uint8Array;
+  /**
+   * The control plane's public base URL (`http://host:port`), once it listens: what goes into
+   * issued certificates as the CRL distribution point. Undefined until then.
+   */
+  publicBaseUrl: () => string | undefined;
+  /** Resolves once every running edge serves configuration `version` (or a later one). */
+  configApplied: (version: number) => Promise<void>;
 }
 
 /**
@@ -26,7 +35,12 @@ export interface RouteContext {
  */
 export async function apiRoutes(app: FastifyInstance, options: RouteContext): Promise<void> {
   // Only the context goes on: fastify's own options (the prefix) must not be applied twice.
-  const ctx: RouteContext = { store: options.store };
+  const ctx: RouteContext = {
+    store: options.store,
+    masterKey: options.masterKey,
+    publicBaseUrl: options.publicBaseUrl,
+    configApplied: options.configApplied,
+  };
   await app.register(openApiRoutes);
   await app.register(userTokenRoutes, ctx);
   await app.register(accountRoutes, ctx);
