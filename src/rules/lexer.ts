@@ -103,8 +103,9 @@ export class Cursor {
     this.pos++;
     let out = '';
     for (;;) {
-      if (this.atEnd())
+      if (this.atEnd()) {
         throw this.error('MissingEndingQuote', 'missing ending quote', start, this.pos);
+      }
       const c = this.source.charAt(this.pos);
       if (c === '"') {
         this.pos++;
@@ -124,28 +125,23 @@ export class Cursor {
   private escape(stringStart: number): string {
     const at = this.pos;
     const c = this.peek(1);
-    if (c === '')
+    if (c === '') {
       throw this.error('MissingEndingQuote', 'missing ending quote', stringStart, at + 1);
+    }
     if (c === '"' || c === '\\') {
       this.pos += 2;
       return c;
     }
     if (c === 'x' || (c >= '0' && c <= '7')) {
-      const digits =
-        c === 'x' ? this.source.slice(at + 2, at + 4) : this.source.slice(at + 1, at + 4);
-      const radix = c === 'x' ? 16 : 8;
-      const valid = c === 'x' ? /^[0-9a-fA-F]{2}$/ : /^[0-7]{3}$/;
-      const value = parseInt(digits, radix);
-      if (!valid.test(digits) || value > 255) {
-        const end = c === 'x' ? at + 4 : at + 4;
-        throw this.error(
-          'InvalidEscape',
-          `invalid escape "\\${c === 'x' ? 'x' : ''}${digits}"`,
-          at,
-          end,
-        );
+      // Both forms span four characters: \xHH and \OOO.
+      const hex = c === 'x';
+      const digits = this.source.slice(hex ? at + 2 : at + 1, at + 4);
+      const value = parseInt(digits, hex ? 16 : 8);
+      if (!(hex ? /^[0-9a-fA-F]{2}$/ : /^[0-7]{3}$/).test(digits) || value > 255) {
+        const text = `\\${hex ? 'x' : ''}${digits}`;
+        throw this.error('InvalidEscape', `invalid escape "${text}"`, at, at + 4);
       }
-      this.pos = c === 'x' ? at + 4 : at + 4;
+      this.pos = at + 4;
       return String.fromCharCode(value);
     }
     const cp = String.fromCodePoint(this.source.codePointAt(at + 1) ?? 0);
@@ -199,8 +195,9 @@ export class Cursor {
     let out = '';
     let inClass = false;
     for (;;) {
-      if (this.atEnd())
+      if (this.atEnd()) {
         throw this.error('MissingEndingQuote', 'missing ending quote', start, this.pos);
+      }
       const c = this.source.charAt(this.pos++);
       if (c === '\\') {
         const next = this.source.charAt(this.pos++);
@@ -264,13 +261,14 @@ export class Cursor {
     while (/^[0-9a-fA-F:.]$/.test(this.peek()) && !this.startsWith('..')) this.pos++;
     const text = this.source.slice(start, this.pos);
     const ip = parseIp(text);
-    if (!ip)
+    if (!ip) {
       throw this.error(
         'InvalidIp',
         `invalid IP address ${JSON.stringify(text || this.peek())}`,
         start,
         Math.max(this.pos, start + 1),
       );
+    }
     if (!this.eat('/')) return { ip, bits: undefined, start };
     const bitsStart = this.pos;
     while (/^[0-9]$/.test(this.peek())) this.pos++;
@@ -313,8 +311,9 @@ export class Cursor {
       if (sep !== ':' && sep !== '-' && sep !== '.') break;
       this.pos++;
     }
-    if (out.length < 2)
+    if (out.length < 2) {
       throw this.error('InvalidBytes', 'a byte string needs two bytes or more', start, this.pos);
+    }
     return out;
   }
 }
