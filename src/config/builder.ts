@@ -130,6 +130,6 @@ function identitySwitches(host: Host): IdentityHeaderSwitches {
   return {
     rfc9440: given.rfc9440 ?? host.mtlsEnabled,
     xfcc: given.xfcc ?? false,
-    cfCert: given.cfCert ?? false,
+    cfCert: given.cf_cert ?? false,
   };
 }
