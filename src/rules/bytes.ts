@@ -7,17 +7,20 @@
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
+// Searching for one non-ASCII character is several times faster in V8 than matching a whole
+// string against an anchored ASCII class, and these checks run on every request value.
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\x00-\x7f]/;
+
 /** The UTF-8 bytes of a string, as a binary string. */
 export function textToBinary(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (/^[\x00-\x7f]*$/.test(text)) return text;
+  if (!NON_ASCII.test(text)) return text;
   return Buffer.from(text, 'utf8').toString('latin1');
 }
 
 /** True when the binary string is valid UTF-8. */
 export function isUtf8(binary: string): boolean {
-  // eslint-disable-next-line no-control-regex
-  if (/^[\x00-\x7f]*$/.test(binary)) return true;
+  if (!NON_ASCII.test(binary)) return true;
   try {
     decoder.decode(Buffer.from(binary, 'latin1'));
     return true;
@@ -28,8 +31,7 @@ export function isUtf8(binary: string): boolean {
 
 /** The run-time string of a literal's bytes: see the module comment. */
 export function binaryToText(binary: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (/^[\x00-\x7f]*$/.test(binary)) return binary;
+  if (!NON_ASCII.test(binary)) return binary;
   try {
     return decoder.decode(Buffer.from(binary, 'latin1'));
   } catch {
@@ -39,21 +41,18 @@ export function binaryToText(binary: string): string {
 
 /** The length in bytes of a value: its UTF-8 length. */
 export function byteLength(text: string): number {
-  // eslint-disable-next-line no-control-regex
-  return /^[\x00-\x7f]*$/.test(text) ? text.length : Buffer.byteLength(text, 'utf8');
+  return NON_ASCII.test(text) ? Buffer.byteLength(text, 'utf8') : text.length;
 }
 
 /** Lowercases A–Z only, as Cloudflare's `lower()` and case-insensitive wildcards do. */
 export function asciiLower(text: string): string {
   // On ASCII text the built-in is exactly ASCII lowercasing, and much faster than a replace.
-  // eslint-disable-next-line no-control-regex
-  if (/^[\x00-\x7f]*$/.test(text)) return text.toLowerCase();
+  if (!NON_ASCII.test(text)) return text.toLowerCase();
   return text.replace(/[A-Z]+/g, (m) => m.toLowerCase());
 }
 
 /** Uppercases a–z only, as Cloudflare's `upper()` does. */
 export function asciiUpper(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (/^[\x00-\x7f]*$/.test(text)) return text.toUpperCase();
+  if (!NON_ASCII.test(text)) return text.toUpperCase();
   return text.replace(/[a-z]+/g, (m) => m.toUpperCase());
 }

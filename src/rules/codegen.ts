@@ -47,9 +47,16 @@ export class CodeGen {
     return check ? `${this.konst(check)}(${code})` : code;
   }
 
-  /** The prologue that binds the constants, for the factory `new Function('K', …)`. */
+  /** Element tests hoisted out of the rules (see {@link lambda}). */
+  readonly hoisted: string[] = [];
+
+  /**
+   * The prologue that binds the constants and the hoisted element tests, for the factory
+   * `new Function('K', …)`.
+   */
   constDeclarations(): string {
-    return this.consts.map((_, i) => `const k${i} = K[${i}];`).join('\n');
+    const consts = this.consts.map((_, i) => `const k${i} = K[${i}];`);
+    return [...consts, ...this.hoisted].join('\n');
   }
 
   /** `let t0, t1;` for the temporaries used since the last call. */
@@ -155,10 +162,21 @@ export class CodeGen {
     }
   }
 
-  /** `(e) => …`: the test any()/all() applies to each element. */
+  /**
+   * `(e) => …`: the test any()/all() applies to each element. A test that reads no field
+   * (the common case: `any(x[*] eq "a")`) is hoisted out of the rule, so that evaluating the
+   * rule does not allocate a closure.
+   */
   lambda(node: Node): string {
     const e = `e${this.#elem++}`;
-    return `(${e}) => ${node.type.kind === 'Bool' ? this.bool(node, e) : `${this.value(node, e)} === true`}`;
+    const outerTemps = this.temps;
+    this.temps = 0;
+    const test = node.type.kind === 'Bool' ? this.bool(node, e) : `${this.value(node, e)} === true`;
+    const fn = `(${e}) => { ${this.takeTemps()} return ${test}; }`;
+    this.temps = outerTemps;
+    if (/\bsrc\b|\bs\d+\b|\bs\[/.test(test)) return fn;
+    this.hoisted.push(`const l${this.hoisted.length} = ${fn};`);
+    return `l${this.hoisted.length - 1}`;
   }
 
   private compare(node: CompareNode, elem?: string): string {
