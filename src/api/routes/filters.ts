@@ -62,115 +62,71 @@ type Found = { rule: Rule; filter?: undefined } | { rule?: undefined; filter: Fi
  */
 export async function filterRoutes(app: FastifyInstance, { store }: RouteContext): Promise<void> {
   guardRoutes(app, store);
+  const all = '/zones/:zone_id/filters';
+  const one = '/zones/:zone_id/filters/:filter_id';
+  type One = FastifyRequest<{ Params: FilterParams }>;
+  type Many = FastifyRequest<{ Body: LegacyFilterBody | LegacyFilterBody[] }>;
 
-  app.post<{ Params: ZoneParams; Body: LegacyFilterBody | LegacyFilterBody[] }>(
-    '/zones/:zone_id/filters',
+  app.post(
+    all,
     {
       schema: { tags, summary: 'Create filters', params: zoneParams, body: newFilters },
       config: { need: edit },
     },
-    async (request) => {
-      const zone = zoneOf(request);
-      const bodies = asArray(request.body);
-      const created = await store.transaction(async (tx) => {
-        const at = (i: number) => (Array.isArray(request.body) ? `/${i}` : '');
-        await checkExpressions(
-          tx,
-          zone,
-          bodies as { expression: string }[],
-          (i) => `${at(i)}/expression`,
-        );
-        const out = [];
-        for (const body of bodies) {
-          const { id: _ignored, ...fields } = body;
-          const filter = await tx.createFilter({
-            ...fields,
-            zoneId: zone.id,
-            expression: body.expression!,
-          });
-          await auditFilter(
-            tx,
-            request,
-            zone,
-            'create',
-            filter.id,
-            undefined,
-            standaloneFilterView(filter),
-          );
-          out.push(standaloneFilterView(filter));
-        }
-        return out;
-      });
-      return success(created);
-    },
+    async (request: Many) => success(await createFilters(store, request)),
   );
-
-  app.get<{ Params: ZoneParams; Querystring: PageParams & LegacyListQuery }>(
-    '/zones/:zone_id/filters',
+  app.get(
+    all,
     {
       schema: { tags, summary: 'List filters', params: zoneParams, querystring: listQuery },
       config: { need: read },
     },
-    async (request) => {
-      const { page, per_page: perPage, ...query } = request.query;
-      const all = (await allFilters(store, zoneOf(request).id)).filter((f) =>
-        matchesQuery(f, query),
-      );
-      const items = all.slice((page - 1) * perPage, page * perPage);
-      return success(items, pageInfo(page, perPage, items.length, all.length));
-    },
+    listFilters(store),
   );
-
-  app.get<{ Params: FilterParams }>(
-    '/zones/:zone_id/filters/:filter_id',
+  app.get(
+    one,
     { schema: { tags, summary: 'Get a filter', params: filterParams }, config: { need: read } },
-    async (request) => {
+    async (request: One) => {
       const found = await findFilter(store, request.params.zone_id, request.params.filter_id);
       return success(found.rule ? filterView(found.rule) : standaloneFilterView(found.filter));
     },
   );
-
-  app.put<{ Params: FilterParams; Body: LegacyFilterBody }>(
-    '/zones/:zone_id/filters/:filter_id',
+  app.put(
+    one,
     {
       schema: { tags, summary: 'Update a filter', params: filterParams, body: legacyFilter },
       config: { need: edit },
     },
-    async (request) => {
+    async (request: FastifyRequest<{ Params: FilterParams; Body: LegacyFilterBody }>) => {
       const body = { ...request.body, id: request.params.filter_id };
       const [view] = await updateFilters(store, request, zoneOf(request), [body], false);
       return success(view);
     },
   );
-
-  app.put<{ Params: ZoneParams; Body: LegacyFilterBody | LegacyFilterBody[] }>(
-    '/zones/:zone_id/filters',
+  app.put(
+    all,
     {
       schema: { tags, summary: 'Update filters', params: zoneParams, body: legacyFilters },
       config: { need: edit },
     },
-    async (request) => {
-      const many = Array.isArray(request.body);
-      return success(
-        await updateFilters(store, request, zoneOf(request), asArray(request.body), many),
-      );
+    async (request: Many) => {
+      const [bodies, many] = [asArray(request.body), Array.isArray(request.body)];
+      return success(await updateFilters(store, request, zoneOf(request), bodies, many));
     },
   );
-
-  app.delete<{ Params: FilterParams }>(
-    '/zones/:zone_id/filters/:filter_id',
+  app.delete(
+    one,
     {
       schema: { tags, summary: 'Delete a filter that no rule uses', params: filterParams },
       config: { need: edit },
     },
-    async (request) => {
+    async (request: One) => {
       await deleteFilters(store, request, zoneOf(request), [request.params.filter_id], true);
       return success({ id: request.params.filter_id });
     },
   );
-
-  app.delete<{ Params: ZoneParams; Querystring: { id: string[] } }>(
-    '/zones/:zone_id/filters',
+  app.delete(
+    all,
     {
       schema: {
         tags,
@@ -180,11 +136,42 @@ export async function filterRoutes(app: FastifyInstance, { store }: RouteContext
       },
       config: { need: edit },
     },
-    async (request) => {
+    async (request: FastifyRequest<{ Querystring: { id: string[] } }>) => {
       const ids = await deleteFilters(store, request, zoneOf(request), request.query.id, false);
       return success(ids.map((id) => ({ id })));
     },
   );
+}
+
+async function createFilters(
+  store: Store,
+  request: FastifyRequest<{ Body: LegacyFilterBody | LegacyFilterBody[] }>,
+): Promise<FilterView[]> {
+  const zone = zoneOf(request);
+  const bodies = asArray(request.body) as (LegacyFilterBody & { expression: string })[];
+  const at = (i: number) => (Array.isArray(request.body) ? `/${i}` : '');
+  return store.transaction(async (tx) => {
+    await checkExpressions(tx, zone, bodies, (i) => `${at(i)}/expression`);
+    const out = [];
+    for (const { id: _ignored, ...fields } of bodies) {
+      const view = standaloneFilterView(await tx.createFilter({ ...fields, zoneId: zone.id }));
+      await auditFilter(tx, request, zone, 'create', view.id, undefined, view);
+      out.push(view);
+    }
+    return out;
+  });
+}
+
+function listFilters(store: Store) {
+  return async (
+    request: FastifyRequest<{ Params: ZoneParams; Querystring: PageParams & LegacyListQuery }>,
+  ) => {
+    const { page, per_page: perPage, ...query } = request.query;
+    const all = await allFilters(store, zoneOf(request).id);
+    const matching = all.filter((f) => matchesQuery(f, query));
+    const items = matching.slice((page - 1) * perPage, page * perPage);
+    return success(items, pageInfo(page, perPage, items.length, matching.length));
+  };
 }
 
 /** The zone's filters: those of its rules, in rule order, then those no rule uses. */

@@ -40,7 +40,6 @@ const idsQuery = {
   properties: { id: { type: 'array', items: { type: 'string', maxLength: 64 }, maxItems: 1000 } },
 } as const;
 
-type ZoneParams = { zone_id: string };
 type RuleParams = { zone_id: string; rule_id: string };
 
 /**
@@ -53,121 +52,68 @@ export async function firewallRuleRoutes(
   { store }: RouteContext,
 ): Promise<void> {
   guardRoutes(app, store);
+  const all = '/zones/:zone_id/firewall/rules';
+  const one = '/zones/:zone_id/firewall/rules/:rule_id';
 
-  app.post<{ Params: ZoneParams; Body: LegacyRuleBody | LegacyRuleBody[] }>(
-    '/zones/:zone_id/firewall/rules',
+  app.post(
+    all,
     {
       schema: { tags, summary: 'Create firewall rules', params: zoneParams, body: legacyRules },
       config: { need: edit },
     },
-    async (request) => {
-      const zone = zoneOf(request);
-      const bodies = asArray(request.body);
-      const created = await writeRules(store, request, zone, async (tx) => {
-        const inputs = [];
-        for (const [i, body] of bodies.entries()) {
-          const at = pointer(request.body, i);
-          inputs.push(newRuleFromLegacy(body, at, await unusedFilter(tx, zone.id, body, at)));
-        }
-        await checkExpressions(
-          tx,
-          zone,
-          inputs,
-          (i) => `${pointer(request.body, i)}/filter/expression`,
-        );
-        const ids: string[] = [];
-        for (const [i, input] of inputs.entries()) {
-          const priority = bodies[i]!.priority;
-          const position = priority === undefined ? undefined : Math.max(0, priority - 1);
-          ids.push((await tx.createRule({ ...input, zoneId: zone.id, position })).id);
-          // The filter now lives on as the rule's; its id stays the same.
-          if (input.filterId !== undefined) await tx.deleteFilter(input.filterId);
-        }
-        return ids;
-      });
-      return success(created.map(legacyRuleView));
-    },
+    createRules(store),
   );
-
-  app.get<{ Params: ZoneParams; Querystring: PageParams & LegacyListQuery }>(
-    '/zones/:zone_id/firewall/rules',
+  app.get(
+    all,
     {
       schema: { tags, summary: 'List firewall rules', params: zoneParams, querystring: listQuery },
       config: { need: read },
     },
-    async (request) => {
-      const { page, per_page: perPage, ...query } = request.query;
-      const all = (await store.listRules(zoneOf(request).id)).filter((r) =>
-        matchesQuery({ ...filterView(r), id: r.id, action: legacyAction(r) }, query),
-      );
-      const items = all.slice((page - 1) * perPage, page * perPage);
-      return success(items.map(legacyRuleView), pageInfo(page, perPage, items.length, all.length));
-    },
+    listRules(store),
   );
-
-  app.get<{ Params: RuleParams }>(
-    '/zones/:zone_id/firewall/rules/:rule_id',
+  app.get(
+    one,
     {
       schema: { tags, summary: 'Get a firewall rule', params: ruleParams },
       config: { need: read },
     },
-    async (request) => success(legacyRuleView(await ruleOf(store, request.params))),
+    async (request: FastifyRequest<{ Params: RuleParams }>) =>
+      success(legacyRuleView(await ruleOf(store, request.params))),
   );
-
   for (const method of ['PUT', 'PATCH'] as const) {
-    app.route<{ Params: RuleParams; Body: LegacyRuleBody }>({
+    const verb = method === 'PUT' ? 'Update' : 'Edit';
+    app.route({
       method,
-      url: '/zones/:zone_id/firewall/rules/:rule_id',
-      schema: {
-        tags,
-        summary: method === 'PUT' ? 'Update a firewall rule' : 'Edit a firewall rule',
-        params: ruleParams,
-        body: legacyRule,
-      },
+      url: one,
+      schema: { tags, summary: `${verb} a firewall rule`, params: ruleParams, body: legacyRule },
       config: { need: edit },
-      handler: async (request) => {
-        const zone = zoneOf(request);
-        const body = { ...request.body, id: request.params.rule_id };
-        const [rule] = await updateRules(store, request, zone, [body]);
-        // Cloudflare's PATCH answers with an array of rules, its PUT with one rule.
-        return success(method === 'PATCH' ? [legacyRuleView(rule!)] : legacyRuleView(rule!));
-      },
+      handler: updateOne(store, method),
     });
-  }
-
-  for (const method of ['PUT', 'PATCH'] as const) {
-    app.route<{ Params: ZoneParams; Body: LegacyRuleBody | LegacyRuleBody[] }>({
+    app.route({
       method,
-      url: '/zones/:zone_id/firewall/rules',
-      schema: {
-        tags,
-        summary: method === 'PUT' ? 'Update firewall rules' : 'Edit firewall rules',
-        params: zoneParams,
-        body: legacyRules,
-      },
+      url: all,
+      schema: { tags, summary: `${verb} firewall rules`, params: zoneParams, body: legacyRules },
       config: { need: edit },
-      handler: async (request) => {
+      handler: async (request: FastifyRequest<{ Body: LegacyRuleBody | LegacyRuleBody[] }>) => {
         const rules = await updateRules(store, request, zoneOf(request), asArray(request.body));
         return success(rules.map(legacyRuleView));
       },
     });
   }
-
-  app.delete<{ Params: RuleParams }>(
-    '/zones/:zone_id/firewall/rules/:rule_id',
+  app.delete(
+    one,
     {
       schema: { tags, summary: 'Delete a firewall rule', params: ruleParams },
       config: { need: edit },
     },
-    async (request) => {
+    async (request: FastifyRequest<{ Params: RuleParams }>) => {
       await ruleOf(store, request.params);
       await deleteRules(store, request, zoneOf(request), [request.params.rule_id]);
       return success({ id: request.params.rule_id });
     },
   );
-
-  app.delete<{ Params: ZoneParams; Querystring: { id?: string[] } }>(
-    '/zones/:zone_id/firewall/rules',
+  app.delete(
+    all,
     {
       schema: {
         tags,
@@ -177,11 +123,56 @@ export async function firewallRuleRoutes(
       },
       config: { need: edit },
     },
-    async (request) => {
+    async (request: FastifyRequest<{ Querystring: { id?: string[] } }>) => {
       const ids = await deleteRules(store, request, zoneOf(request), request.query.id ?? []);
       return success(ids.map((id) => ({ id })));
     },
   );
+}
+
+function createRules(store: Store) {
+  return async (request: FastifyRequest<{ Body: LegacyRuleBody | LegacyRuleBody[] }>) => {
+    const zone = zoneOf(request);
+    const bodies = asArray(request.body);
+    const at = (i: number) => pointer(request.body, i);
+    const created = await writeRules(store, request, zone, async (tx) => {
+      const inputs = [];
+      for (const [i, body] of bodies.entries()) {
+        inputs.push(newRuleFromLegacy(body, at(i), await unusedFilter(tx, zone.id, body, at(i))));
+      }
+      await checkExpressions(tx, zone, inputs, (i) => `${at(i)}/filter/expression`);
+      const ids: string[] = [];
+      for (const [i, input] of inputs.entries()) {
+        const priority = bodies[i]!.priority;
+        const position = priority === undefined ? undefined : Math.max(0, priority - 1);
+        ids.push((await tx.createRule({ ...input, zoneId: zone.id, position })).id);
+        // The filter now lives on as the rule's; its id stays the same.
+        if (input.filterId !== undefined) await tx.deleteFilter(input.filterId);
+      }
+      return ids;
+    });
+    return success(created.map(legacyRuleView));
+  };
+}
+
+function listRules(store: Store) {
+  return async (request: FastifyRequest<{ Querystring: PageParams & LegacyListQuery }>) => {
+    const { page, per_page: perPage, ...query } = request.query;
+    const all = (await store.listRules(zoneOf(request).id)).filter((r) =>
+      matchesQuery({ ...filterView(r), id: r.id, action: legacyAction(r) }, query),
+    );
+    const items = all.slice((page - 1) * perPage, page * perPage);
+    return success(items.map(legacyRuleView), pageInfo(page, perPage, items.length, all.length));
+  };
+}
+
+function updateOne(store: Store, method: 'PUT' | 'PATCH') {
+  return async (request: FastifyRequest<{ Params: RuleParams; Body: LegacyRuleBody }>) => {
+    const body = { ...request.body, id: request.params.rule_id };
+    const [rule] = await updateRules(store, request, zoneOf(request), [body]);
+    // Cloudflare's PATCH answers with an array of rules, its PUT with one rule.
+    return success(method === 'PATCH' ? [legacyRuleView(rule!)] : legacyRuleView(rule!));
+  };
 }
 
 function pointer(body: unknown, i: number): string {

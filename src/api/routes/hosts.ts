@@ -1,5 +1,5 @@
-import type { FastifyInstance } from 'fastify';
-import type { Host, HostPatch, Transaction, Zone } from '../../store/index.ts';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Host, HostPatch, Store, Transaction, Zone } from '../../store/index.ts';
 import { recordChange } from '../audit.ts';
 import { pageInfo, success } from '../envelope.ts';
 import { ApiError } from '../errors.ts';
@@ -47,120 +47,123 @@ const tags = ['hosts'];
  */
 export async function hostRoutes(app: FastifyInstance, { store }: RouteContext): Promise<void> {
   guardRoutes(app, store);
+  const read = { resource: 'host', access: 'read' } as const;
+  const edit = { resource: 'host', access: 'edit' } as const;
+  const zoneParams = pathParams('zone_id');
+  const hostParams = pathParams('zone_id', 'host_id');
 
-  app.post<{ Params: { zone_id: string }; Body: HostBody }>(
+  app.post(
     '/zones/:zone_id/hosts',
     {
-      schema: { tags, summary: 'Create a host', params: pathParams('zone_id'), body: createBody },
-      config: { need: { resource: 'host', access: 'edit' } },
+      schema: { tags, summary: 'Create a host', params: zoneParams, body: createBody },
+      config: { need: edit },
     },
-    async (request) => {
-      const zone = zoneOf(request);
-      const host = await store.transaction(async (tx) => {
-        const fields = await checkedFields(tx, zone, request.body);
-        const created = await tx.createHost({
-          zoneId: zone.id,
-          hostname: fields.hostname!,
-          origin: fields.origin!,
-          ...fields,
-        });
-        await recordChange(tx, request, {
-          accountId: zone.accountId,
-          zoneId: zone.id,
-          action: 'create',
-          resourceType: 'host',
-          resourceId: created.id,
-          after: hostView(created),
-        });
-        return created;
-      });
-      return success(hostView(host));
-    },
+    createHost(store),
   );
-
-  app.get<{ Params: { zone_id: string }; Querystring: PageParams }>(
+  app.get(
     '/zones/:zone_id/hosts',
     {
-      schema: {
-        tags,
-        summary: 'List hosts',
-        params: pathParams('zone_id'),
-        querystring: pageQuery,
-      },
-      config: { need: { resource: 'host', access: 'read' } },
+      schema: { tags, summary: 'List hosts', params: zoneParams, querystring: pageQuery },
+      config: { need: read },
     },
-    async (request) => {
-      const { page, per_page: perPage } = request.query;
-      const all = await store.listHosts(zoneOf(request).id);
-      const items = all.slice((page - 1) * perPage, page * perPage);
-      return success(items.map(hostView), pageInfo(page, perPage, items.length, all.length));
-    },
+    listHosts(store),
   );
-
-  app.get<{ Params: HostParams }>(
+  app.get(
+    '/zones/:zone_id/hosts/:host_id',
+    { schema: { tags, summary: 'Get a host', params: hostParams }, config: { need: read } },
+    async (request: FastifyRequest<{ Params: HostParams }>) =>
+      success(hostView(await hostOf(store, request.params))),
+  );
+  app.patch(
     '/zones/:zone_id/hosts/:host_id',
     {
-      schema: { tags, summary: 'Get a host', params: pathParams('zone_id', 'host_id') },
-      config: { need: { resource: 'host', access: 'read' } },
+      schema: { tags, summary: 'Edit a host', params: hostParams, body: editBody },
+      config: { need: edit },
     },
-    async (request) => success(hostView(await hostOf(store, request.params))),
+    editHost(store),
   );
-
-  app.patch<{ Params: HostParams; Body: HostBody }>(
+  app.delete(
     '/zones/:zone_id/hosts/:host_id',
-    {
-      schema: {
-        tags,
-        summary: 'Edit a host',
-        params: pathParams('zone_id', 'host_id'),
-        body: editBody,
-      },
-      config: { need: { resource: 'host', access: 'edit' } },
-    },
-    async (request) => {
-      const zone = zoneOf(request);
-      const host = await store.transaction(async (tx) => {
-        const before = await hostOf(tx, request.params);
-        const after = await tx.updateHost(before.id, await checkedFields(tx, zone, request.body));
-        await recordChange(tx, request, {
-          accountId: zone.accountId,
-          zoneId: zone.id,
-          action: 'update',
-          resourceType: 'host',
-          resourceId: before.id,
-          before: hostView(before),
-          after: hostView(after),
-        });
-        return after;
+    { schema: { tags, summary: 'Delete a host', params: hostParams }, config: { need: edit } },
+    deleteHost(store),
+  );
+}
+
+function createHost(store: Store) {
+  return async (request: FastifyRequest<{ Params: { zone_id: string }; Body: HostBody }>) => {
+    const zone = zoneOf(request);
+    const host = await store.transaction(async (tx) => {
+      const fields = await checkedFields(tx, zone, request.body);
+      const created = await tx.createHost({
+        zoneId: zone.id,
+        hostname: fields.hostname!,
+        origin: fields.origin!,
+        ...fields,
       });
-      return success(hostView(host));
-    },
-  );
-
-  app.delete<{ Params: HostParams }>(
-    '/zones/:zone_id/hosts/:host_id',
-    {
-      schema: { tags, summary: 'Delete a host', params: pathParams('zone_id', 'host_id') },
-      config: { need: { resource: 'host', access: 'edit' } },
-    },
-    async (request) => {
-      const zone = zoneOf(request);
-      const id = await store.transaction(async (tx) => {
-        const before = await hostOf(tx, request.params);
-        await tx.deleteHost(before.id);
-        await recordChange(tx, request, {
-          accountId: zone.accountId,
-          zoneId: zone.id,
-          action: 'delete',
-          resourceType: 'host',
-          resourceId: before.id,
-          before: hostView(before),
-        });
-        return before.id;
+      await recordChange(tx, request, {
+        accountId: zone.accountId,
+        zoneId: zone.id,
+        action: 'create',
+        resourceType: 'host',
+        resourceId: created.id,
+        after: hostView(created),
       });
-      return success({ id });
-    },
-  );
+      return created;
+    });
+    return success(hostView(host));
+  };
+}
+
+function listHosts(store: Store) {
+  return async (
+    request: FastifyRequest<{ Params: { zone_id: string }; Querystring: PageParams }>,
+  ) => {
+    const { page, per_page: perPage } = request.query;
+    const all = await store.listHosts(zoneOf(request).id);
+    const items = all.slice((page - 1) * perPage, page * perPage);
+    return success(items.map(hostView), pageInfo(page, perPage, items.length, all.length));
+  };
+}
+
+function editHost(store: Store) {
+  return async (request: FastifyRequest<{ Params: HostParams; Body: HostBody }>) => {
+    const zone = zoneOf(request);
+    const host = await store.transaction(async (tx) => {
+      const before = await hostOf(tx, request.params);
+      const after = await tx.updateHost(before.id, await checkedFields(tx, zone, request.body));
+      await recordChange(tx, request, {
+        accountId: zone.accountId,
+        zoneId: zone.id,
+        action: 'update',
+        resourceType: 'host',
+        resourceId: before.id,
+        before: hostView(before),
+        after: hostView(after),
+      });
+      return after;
+    });
+    return success(hostView(host));
+  };
+}
+
+function deleteHost(store: Store) {
+  return async (request: FastifyRequest<{ Params: HostParams }>) => {
+    const zone = zoneOf(request);
+    const id = await store.transaction(async (tx) => {
+      const before = await hostOf(tx, request.params);
+      await tx.deleteHost(before.id);
+      await recordChange(tx, request, {
+        accountId: zone.accountId,
+        zoneId: zone.id,
+        action: 'delete',
+        resourceType: 'host',
+        resourceId: before.id,
+        before: hostView(before),
+      });
+      return before.id;
+    });
+    return success({ id });
+  };
 }
 
 /** The host of the path, which must belong to the zone of the path. */

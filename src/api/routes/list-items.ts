@@ -59,40 +59,28 @@ const listParams = pathParams('account_id', 'list_id');
  */
 export async function listItemRoutes(app: FastifyInstance, { store }: RouteContext): Promise<void> {
   guardRoutes(app, store);
+  const items = '/accounts/:account_id/rules/lists/:list_id/items';
 
   for (const [method, replace] of [
     ['POST', false],
     ['PUT', true],
   ] as const) {
-    app.route<{ Params: ListParams; Body: ListItemBody[] }>({
+    const summary = replace ? 'Replace every item of a list' : 'Add items to a list';
+    app.route({
       method,
-      url: '/accounts/:account_id/rules/lists/:list_id/items',
-      schema: {
-        tags,
-        summary: replace ? 'Replace every item of a list' : 'Add items to a list',
-        params: listParams,
-        body: itemsBody,
-      },
+      url: items,
+      schema: { tags, summary, params: listParams, body: itemsBody },
       config: { need: edit },
-      handler: async (request) => {
-        const id = await changeItems(store, request, async (tx, list) => {
-          const items = itemsFromBody(list, request.body);
-          if (replace) await tx.replaceListItems(list.id, items);
-          else await tx.addListItems(list.id, items);
-          return items.map((i) => i.value);
-        });
-        return success({ operation_id: id });
-      },
+      handler: writeItems(store, replace),
     });
   }
-
-  app.delete<{ Params: ListParams; Body: { items: { id: string }[] } }>(
-    '/accounts/:account_id/rules/lists/:list_id/items',
+  app.delete(
+    items,
     {
       schema: { tags, summary: 'Delete items of a list', params: listParams, body: deleteBody },
       config: { need: edit },
     },
-    async (request) => {
+    async (request: FastifyRequest<{ Params: ListParams; Body: { items: { id: string }[] } }>) => {
       const id = await changeItems(store, request, async (tx, list) => {
         const ids = request.body.items.map((i) => i.id);
         await tx.deleteListItems(list.id, ids);
@@ -101,12 +89,8 @@ export async function listItemRoutes(app: FastifyInstance, { store }: RouteConte
       return success({ operation_id: id });
     },
   );
-
-  app.get<{
-    Params: ListParams;
-    Querystring: { cursor?: string; per_page: number; search?: string };
-  }>(
-    '/accounts/:account_id/rules/lists/:list_id/items',
+  app.get(
+    items,
     {
       schema: {
         tags,
@@ -116,24 +100,10 @@ export async function listItemRoutes(app: FastifyInstance, { store }: RouteConte
       },
       config: { need: read },
     },
-    async (request) => {
-      const { cursor, per_page: perPage, search } = request.query;
-      const page = cursor === undefined ? 1 : pageOfCursor(cursor);
-      const list = await listOf(store, request.params);
-      const found = await store.listListItems(list.id, { page, perPage, search });
-      const more = page * perPage < found.total;
-      return success(
-        found.items.map((i) => itemView(list, i)),
-        {
-          count: found.items.length,
-          ...(more ? { cursors: { after: cursorOfPage(page + 1) } } : {}),
-        } as { count: number },
-      );
-    },
+    listItems(store),
   );
-
-  app.get<{ Params: ListParams & { item_id: string } }>(
-    '/accounts/:account_id/rules/lists/:list_id/items/:item_id',
+  app.get(
+    `${items}/:item_id`,
     {
       schema: {
         tags,
@@ -142,15 +112,14 @@ export async function listItemRoutes(app: FastifyInstance, { store }: RouteConte
       },
       config: { need: read },
     },
-    async (request) => {
+    async (request: FastifyRequest<{ Params: ListParams & { item_id: string } }>) => {
       const list = await listOf(store, request.params);
       const found = await store.getListItem(list.id, request.params.item_id);
       if (!found) throw new ApiError('notFound', `item ${request.params.item_id} does not exist`);
       return success(itemView(list, found));
     },
   );
-
-  app.get<{ Params: { account_id: string; operation_id: string } }>(
+  app.get(
     '/accounts/:account_id/rules/lists/bulk_operations/:operation_id',
     {
       schema: {
@@ -160,19 +129,58 @@ export async function listItemRoutes(app: FastifyInstance, { store }: RouteConte
       },
       config: { need: read },
     },
-    async (request) => {
-      const op = await store.getListOperation(request.params.operation_id);
-      if (!op || op.accountId !== request.params.account_id) {
-        throw new ApiError('notFound', `operation ${request.params.operation_id} does not exist`);
-      }
-      return success({
-        id: op.id,
-        status: op.status,
-        ...(op.completed ? { completed: op.completed } : {}),
-        ...(op.error ? { error: op.error } : {}),
-      });
-    },
+    operationStatus(store),
   );
+}
+
+function writeItems(store: Store, replace: boolean) {
+  return async (request: FastifyRequest<{ Params: ListParams; Body: ListItemBody[] }>) => {
+    const id = await changeItems(store, request, async (tx, list) => {
+      const items = itemsFromBody(list, request.body);
+      if (replace) await tx.replaceListItems(list.id, items);
+      else await tx.addListItems(list.id, items);
+      return items.map((i) => i.value);
+    });
+    return success({ operation_id: id });
+  };
+}
+
+type ItemsQuery = { cursor?: string; per_page: number; search?: string };
+
+function listItems(store: Store) {
+  return async (request: FastifyRequest<{ Params: ListParams; Querystring: ItemsQuery }>) => {
+    const { cursor, per_page: perPage, search } = request.query;
+    const page = cursor === undefined ? 1 : pageOfCursor(cursor);
+    const list = await listOf(store, request.params);
+    const found = await store.listListItems(list.id, { page, perPage, search });
+    const more = page * perPage < found.total;
+    // Cloudflare pages list items by cursor: `result_info.cursors.after` while there is more.
+    const info = {
+      count: found.items.length,
+      ...(more ? { cursors: { after: cursorOfPage(page + 1) } } : {}),
+    };
+    return success(
+      found.items.map((i) => itemView(list, i)),
+      info as { count: number },
+    );
+  };
+}
+
+function operationStatus(store: Store) {
+  return async (
+    request: FastifyRequest<{ Params: { account_id: string; operation_id: string } }>,
+  ) => {
+    const op = await store.getListOperation(request.params.operation_id);
+    if (!op || op.accountId !== request.params.account_id) {
+      throw new ApiError('notFound', `operation ${request.params.operation_id} does not exist`);
+    }
+    return success({
+      id: op.id,
+      status: op.status,
+      ...(op.completed ? { completed: op.completed } : {}),
+      ...(op.error ? { error: op.error } : {}),
+    });
+  };
 }
 
 /** Runs an item change with its checks, audit entry and completed operation, at once. */

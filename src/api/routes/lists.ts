@@ -49,110 +49,114 @@ export function listView(list: RuleList, references = 0) {
  */
 export async function listRoutes(app: FastifyInstance, { store }: RouteContext): Promise<void> {
   guardRoutes(app, store);
+  const all = '/accounts/:account_id/rules/lists';
+  const one = '/accounts/:account_id/rules/lists/:list_id';
+  const accountParams = pathParams('account_id');
+  type One<B = undefined> = FastifyRequest<{ Params: ListParams; Body: B }>;
 
-  app.post<{
-    Params: { account_id: string };
-    Body: { name: string; kind: RuleList['kind'] | 'redirect'; description?: string };
-  }>(
-    '/accounts/:account_id/rules/lists',
+  app.post(
+    all,
     {
-      schema: {
-        tags,
-        summary: 'Create a list',
-        params: pathParams('account_id'),
-        body: createBody,
-      },
+      schema: { tags, summary: 'Create a list', params: accountParams, body: createBody },
       config: { need: edit },
     },
-    async (request) => {
-      const { name, kind, description } = request.body;
-      if (kind === 'redirect') {
-        throw new ApiError('unsupportedValue', 'lists of kind redirect are not supported', {
-          pointer: '/kind',
-        });
-      }
-      const list = await store.transaction(async (tx) => {
-        const created = await tx.createList({
-          accountId: request.params.account_id,
-          name,
-          kind,
-          description: description ?? '',
-        });
-        await audit(tx, request, created, 'create', undefined, listView(created));
-        return created;
-      });
-      return success(listView(list));
-    },
+    createList(store),
   );
-
-  app.get<{ Params: { account_id: string } }>(
-    '/accounts/:account_id/rules/lists',
+  app.get(
+    all,
     {
-      schema: { tags, summary: 'List the lists of an account', params: pathParams('account_id') },
+      schema: { tags, summary: 'List the lists of an account', params: accountParams },
       config: { need: read },
     },
-    async (request) => {
-      const views = await store.transaction(async (tx) => {
-        const lists = await tx.listLists(request.params.account_id);
-        const out = [];
-        for (const l of lists) out.push(listView(l, (await rulesUsingList(tx, l)).length));
-        return out;
-      });
-      return success(views);
-    },
+    async (request: FastifyRequest<{ Params: { account_id: string } }>) =>
+      success(
+        await store.transaction(async (tx) => {
+          const out = [];
+          for (const l of await tx.listLists(request.params.account_id)) {
+            out.push(listView(l, (await rulesUsingList(tx, l)).length));
+          }
+          return out;
+        }),
+      ),
   );
-
-  app.get<{ Params: ListParams }>(
-    '/accounts/:account_id/rules/lists/:list_id',
+  app.get(
+    one,
     { schema: { tags, summary: 'Get a list', params: listParams }, config: { need: read } },
-    async (request) => {
-      const view = await store.transaction(async (tx) => {
-        const list = await listOf(tx, request.params);
-        return listView(list, (await rulesUsingList(tx, list)).length);
-      });
-      return success(view);
-    },
+    async (request: One) =>
+      success(
+        await store.transaction(async (tx) => {
+          const list = await listOf(tx, request.params);
+          return listView(list, (await rulesUsingList(tx, list)).length);
+        }),
+      ),
   );
-
-  app.put<{ Params: ListParams; Body: { description?: string } }>(
-    '/accounts/:account_id/rules/lists/:list_id',
+  app.put(
+    one,
     {
       schema: { tags, summary: 'Update a list', params: listParams, body: updateBody },
       config: { need: edit },
     },
-    async (request) => {
-      const list = await store.transaction(async (tx) => {
-        const before = await listOf(tx, request.params);
-        const after = await tx.updateList(before.id, { description: request.body.description });
-        await audit(tx, request, after, 'update', listView(before), listView(after));
-        return after;
-      });
-      return success(listView(list));
-    },
+    async (request: One<{ description?: string }>) =>
+      success(
+        await store.transaction(async (tx) => {
+          const before = await listOf(tx, request.params);
+          const after = await tx.updateList(before.id, { description: request.body.description });
+          await audit(tx, request, after, 'update', listView(before), listView(after));
+          return listView(after);
+        }),
+      ),
   );
-
-  app.delete<{ Params: ListParams }>(
-    '/accounts/:account_id/rules/lists/:list_id',
+  app.delete(
+    one,
     {
       schema: { tags, summary: 'Delete a list no rule uses', params: listParams },
       config: { need: edit },
     },
-    async (request) => {
-      await store.transaction(async (tx) => {
-        const list = await listOf(tx, request.params);
-        const users = await rulesUsingList(tx, list);
-        if (users.length > 0) {
-          throw new ApiError(
-            'conflict',
-            `list ${list.name} is used by ${users.length} rule(s), e.g. ${users[0]!.id}`,
-          );
-        }
-        await tx.deleteList(list.id);
-        await audit(tx, request, list, 'delete', listView(list), undefined);
-      });
-      return success({ id: request.params.list_id });
-    },
+    deleteList(store),
   );
+}
+
+type CreateBody = { name: string; kind: RuleList['kind'] | 'redirect'; description?: string };
+
+function createList(store: Store) {
+  return async (request: FastifyRequest<{ Params: { account_id: string }; Body: CreateBody }>) => {
+    const { name, kind, description } = request.body;
+    if (kind === 'redirect') {
+      throw new ApiError('unsupportedValue', 'lists of kind redirect are not supported', {
+        pointer: '/kind',
+      });
+    }
+    const list = await store.transaction(async (tx) => {
+      const accountId = request.params.account_id;
+      const created = await tx.createList({
+        accountId,
+        name,
+        kind,
+        description: description ?? '',
+      });
+      await audit(tx, request, created, 'create', undefined, listView(created));
+      return created;
+    });
+    return success(listView(list));
+  };
+}
+
+function deleteList(store: Store) {
+  return async (request: FastifyRequest<{ Params: ListParams }>) => {
+    await store.transaction(async (tx) => {
+      const list = await listOf(tx, request.params);
+      const users = await rulesUsingList(tx, list);
+      if (users.length > 0) {
+        throw new ApiError(
+          'conflict',
+          `list ${list.name} is used by ${users.length} rule(s), e.g. ${users[0]!.id}`,
+        );
+      }
+      await tx.deleteList(list.id);
+      await audit(tx, request, list, 'delete', listView(list), undefined);
+    });
+    return success({ id: request.params.list_id });
+  };
 }
 
 /** The list of the path, which must belong to the path's account. */

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Rule, Store, Transaction, Zone } from '../../store/index.ts';
 import { success } from '../envelope.ts';
 import { ApiError } from '../errors.ts';
@@ -48,127 +48,132 @@ type PhaseParams = { zone_id: string; phase: string };
  */
 export async function rulesetRoutes(app: FastifyInstance, { store }: RouteContext): Promise<void> {
   guardRoutes(app, store);
+  const zoneParams = pathParams('zone_id');
+  const byPhase = '/zones/:zone_id/rulesets/phases/:phase/entrypoint';
+  const byId = '/zones/:zone_id/rulesets/:ruleset_id';
+  const summary = (text: string) => ({ tags, summary: text });
+  const writes = { querystring: dryRunQuery, body: rulesetBody };
 
-  app.get<{ Params: { zone_id: string } }>(
+  app.get(
     '/zones/:zone_id/rulesets',
-    {
-      schema: { tags, summary: 'List the rulesets of a zone', params: pathParams('zone_id') },
-      config: { need: read },
-    },
+    { schema: { ...summary('List rulesets'), params: zoneParams }, config: { need: read } },
     async (request) => {
       const info = await store.getRuleset(zoneOf(request).id);
       return success(info ? [rulesetSummary(info)] : [], { count: info ? 1 : 0 });
     },
   );
-
-  app.post<{ Params: { zone_id: string }; Body: RulesetBody }>(
+  app.post(
     '/zones/:zone_id/rulesets',
     {
       schema: {
-        tags,
-        summary: 'Create the zone entry point ruleset of http_request_firewall_custom',
-        params: pathParams('zone_id'),
-        querystring: dryRunQuery,
+        ...summary('Create the zone entry point ruleset of http_request_firewall_custom'),
+        params: zoneParams,
+        ...writes,
         body: { ...rulesetBody, required: ['name', 'kind', 'phase'] },
       },
       config: { need: edit },
     },
-    async (request) => {
-      checkKindAndPhase(request.body);
-      const zone = zoneOf(request);
-      const result = await store.transaction(async (tx) => {
-        if (await tx.getRuleset(zone.id)) {
-          throw new ApiError('conflict', `zone ${zone.id} already has a ${CUSTOM_PHASE} ruleset`);
-        }
-        return replaceRuleset(tx, request, zone, request.body, 'create');
-      });
-      return success(rulesetView(result.info!, result.rules));
-    },
+    createRuleset(store),
   );
-
-  app.get<{ Params: PhaseParams }>(
-    '/zones/:zone_id/rulesets/phases/:phase/entrypoint',
+  app.get(
+    byPhase,
     {
-      schema: { tags, summary: 'Get the entry point ruleset of a phase', params: phaseParams },
+      schema: { ...summary('Get an entry point ruleset'), params: phaseParams },
       config: { need: read },
     },
-    async (request) => success(await entrypointOf(store, zoneOf(request), request.params.phase)),
+    async (request: FastifyRequest<{ Params: PhaseParams }>) =>
+      success(await entrypointOf(store, zoneOf(request), request.params.phase)),
   );
-
-  app.put<{ Params: PhaseParams; Body: RulesetBody }>(
-    '/zones/:zone_id/rulesets/phases/:phase/entrypoint',
+  app.put(
+    byPhase,
     {
-      schema: {
-        tags,
-        summary: 'Replace the rules of the entry point ruleset of a phase',
-        params: phaseParams,
-        querystring: dryRunQuery,
-        body: rulesetBody,
-      },
+      schema: { ...summary('Replace an entry point ruleset'), params: phaseParams, ...writes },
       config: { need: edit },
     },
-    async (request) => {
-      checkKindAndPhase({ phase: request.params.phase });
-      const zone = zoneOf(request);
-      const result = await store.transaction((tx) =>
-        replaceRuleset(tx, request, zone, request.body, 'update'),
-      );
-      return success(rulesetView(result.info!, result.rules));
-    },
+    replaceEntrypoint(store),
   );
-
-  app.get<{ Params: RulesetParams }>(
-    '/zones/:zone_id/rulesets/:ruleset_id',
-    { schema: { tags, summary: 'Get a ruleset', params: rulesetParams }, config: { need: read } },
-    async (request) => {
-      const zone = zoneOf(request);
-      const current = await store.transaction((tx) => readZoneRules(tx, zone.id));
-      mustBeRuleset(current, request.params);
-      return success(rulesetView(current.info!, current.rules));
-    },
+  app.get(
+    byId,
+    { schema: { ...summary('Get a ruleset'), params: rulesetParams }, config: { need: read } },
+    getRuleset(store),
   );
-
-  app.put<{ Params: RulesetParams; Body: RulesetBody }>(
-    '/zones/:zone_id/rulesets/:ruleset_id',
+  app.put(
+    byId,
     {
-      schema: {
-        tags,
-        summary: 'Replace a ruleset',
-        params: rulesetParams,
-        querystring: dryRunQuery,
-        body: rulesetBody,
-      },
+      schema: { ...summary('Replace a ruleset'), params: rulesetParams, ...writes },
       config: { need: edit },
     },
-    async (request) => {
-      checkKindAndPhase(request.body);
-      const zone = zoneOf(request);
-      const result = await store.transaction(async (tx) => {
-        mustBeRuleset(await readZoneRules(tx, zone.id), request.params);
-        return replaceRuleset(tx, request, zone, request.body, 'update');
-      });
-      return success(rulesetView(result.info!, result.rules));
-    },
+    replaceById(store),
   );
-
-  app.delete<{ Params: RulesetParams }>(
-    '/zones/:zone_id/rulesets/:ruleset_id',
+  app.delete(
+    byId,
     {
-      schema: { tags, summary: 'Delete a ruleset and its rules', params: rulesetParams },
+      schema: { ...summary('Delete a ruleset and its rules'), params: rulesetParams },
       config: { need: edit },
     },
-    async (request, reply) => {
-      const zone = zoneOf(request);
-      await store.transaction(async (tx) => {
-        const before = await readZoneRules(tx, zone.id);
-        mustBeRuleset(before, request.params);
-        await tx.deleteRuleset(zone.id);
-        await auditRuleset(tx, request, zone, before, 'delete');
-      });
-      // Cloudflare answers 204 without a body, and its client expects exactly that.
-      return reply.code(204).send();
-    },
+    deleteRuleset(store),
   );
+}
+
+type WithParams<P, B = undefined> = FastifyRequest<{ Params: P; Body: B }>;
+
+function createRuleset(store: Store) {
+  return async (request: WithParams<{ zone_id: string }, RulesetBody>) => {
+    checkKindAndPhase(request.body);
+    const zone = zoneOf(request);
+    const result = await store.transaction(async (tx) => {
+      if (await tx.getRuleset(zone.id)) {
+        throw new ApiError('conflict', `zone ${zone.id} already has a ${CUSTOM_PHASE} ruleset`);
+      }
+      return replaceRuleset(tx, request, zone, request.body, 'create');
+    });
+    return success(rulesetView(result.info!, result.rules));
+  };
+}
+
+function replaceEntrypoint(store: Store) {
+  return async (request: WithParams<PhaseParams, RulesetBody>) => {
+    checkKindAndPhase({ phase: request.params.phase });
+    const zone = zoneOf(request);
+    const result = await store.transaction((tx) =>
+      replaceRuleset(tx, request, zone, request.body, 'update'),
+    );
+    return success(rulesetView(result.info!, result.rules));
+  };
+}
+
+function getRuleset(store: Store) {
+  return async (request: WithParams<RulesetParams>) => {
+    const current = await store.transaction((tx) => readZoneRules(tx, zoneOf(request).id));
+    mustBeRuleset(current, request.params);
+    return success(rulesetView(current.info!, current.rules));
+  };
+}
+
+function replaceById(store: Store) {
+  return async (request: WithParams<RulesetParams, RulesetBody>) => {
+    checkKindAndPhase(request.body);
+    const zone = zoneOf(request);
+    const result = await store.transaction(async (tx) => {
+      mustBeRuleset(await readZoneRules(tx, zone.id), request.params);
+      return replaceRuleset(tx, request, zone, request.body, 'update');
+    });
+    return success(rulesetView(result.info!, result.rules));
+  };
+}
+
+function deleteRuleset(store: Store) {
+  return async (request: WithParams<RulesetParams>, reply: FastifyReply) => {
+    const zone = zoneOf(request);
+    await store.transaction(async (tx) => {
+      const before = await readZoneRules(tx, zone.id);
+      mustBeRuleset(before, request.params);
+      await tx.deleteRuleset(zone.id);
+      await auditRuleset(tx, request, zone, before, 'delete');
+    });
+    // Cloudflare answers 204 without a body, and its client expects exactly that.
+    return reply.code(204).send();
+  };
 }
 
 /** Only the zone entry point of the custom rules phase exists in Portcullis. */

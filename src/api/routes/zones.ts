@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Account, Store, Zone } from '../../store/index.ts';
 import { recordChange } from '../audit.ts';
 import { pageInfo, success } from '../envelope.ts';
@@ -59,128 +59,145 @@ type ListQuery = PageParams & {
 /** `/zones`: create, list, get, edit and delete zones, in Cloudflare's shape. */
 export async function zoneRoutes(app: FastifyInstance, { store }: RouteContext): Promise<void> {
   guardRoutes(app, store);
-  const view = async (zone: Zone) => zoneView(zone, await store.getAccount(zone.accountId));
+  const read = { resource: 'zone', access: 'read' } as const;
+  const edit = { resource: 'zone', access: 'edit' } as const;
 
-  app.post<{ Body: { name: string; account: { id: string } } }>(
+  app.post(
     '/zones',
     {
       schema: { tags, summary: 'Create a zone', body: createBody },
-      config: { need: { resource: 'zone', access: 'edit', from: 'body' } },
+      config: { need: { ...edit, from: 'body' } },
     },
-    async (request) => {
-      const { name, account } = request.body;
-      const zone = await store.transaction(async (tx) => {
-        if (!(await tx.getAccount(account.id))) {
-          throw new ApiError('notFound', `account ${account.id} does not exist`, {
-            pointer: '/account/id',
-          });
-        }
-        const created = await tx.createZone({ accountId: account.id, name: canonical(name) });
-        await recordChange(tx, request, {
-          accountId: account.id,
-          zoneId: created.id,
-          action: 'create',
-          resourceType: 'zone',
-          resourceId: created.id,
-          after: zoneView(created),
-        });
-        return created;
-      });
-      return success(await view(zone));
-    },
+    createZone(store),
   );
-
-  app.get<{ Querystring: ListQuery }>(
+  app.get(
     '/zones',
     {
       schema: { tags, summary: 'List zones', querystring: listQuery },
-      config: { need: { resource: 'zone', access: 'read', from: 'each' } },
+      config: { need: { ...read, from: 'each' } },
     },
-    async (request) => {
-      const { page, per_page: perPage, name, direction, status } = request.query;
-      const token = request.token!;
-      const found = await store.listZones({
-        perPage: 100_000,
-        ...(name !== undefined ? { name: canonical(name) } : {}),
-        ...(request.query['account.id'] ? { accountId: request.query['account.id'] } : {}),
-      });
-      // Every Portcullis zone is active; asking for another status finds none.
-      const visible = found.items.filter(
-        (z) =>
-          (status === undefined || status === 'active') &&
-          allows(token, { resource: 'zone', access: 'read', zoneId: z.id, accountId: z.accountId }),
-      );
-      if (direction === 'desc') visible.reverse();
-      const items = visible.slice((page - 1) * perPage, page * perPage);
-      const accounts = await accountsOf(store, items);
-      return success(
-        items.map((z) => zoneView(z, accounts.get(z.accountId))),
-        pageInfo(page, perPage, items.length, visible.length),
-      );
-    },
+    listZones(store),
   );
-
-  app.get<{ Params: { zone_id: string } }>(
+  app.get(
     '/zones/:zone_id',
-    {
-      schema: { tags, summary: 'Get a zone', params: zoneParams },
-      config: { need: { resource: 'zone', access: 'read' } },
-    },
-    async (request) => success(await view(zoneOf(request))),
+    { schema: { tags, summary: 'Get a zone', params: zoneParams }, config: { need: read } },
+    async (request) => success(await viewOf(store, zoneOf(request))),
   );
-
-  app.patch<{ Params: { zone_id: string }; Body: { paused?: boolean } }>(
+  app.patch(
     '/zones/:zone_id',
     {
       schema: { tags, summary: 'Edit a zone', params: zoneParams, body: editBody },
-      config: { need: { resource: 'zone', access: 'edit' } },
+      config: { need: edit },
     },
-    async (request) => {
-      const { zone_id: zoneId } = request.params;
-      const zone = await store.transaction(async (tx) => {
-        const before = await tx.getZone(zoneId);
-        if (!before) throw new ApiError('notFound', `zone ${zoneId} does not exist`);
-        const patch = request.body.paused === undefined ? {} : { paused: request.body.paused };
-        const after = await tx.updateZone(zoneId, patch);
-        await recordChange(tx, request, {
-          accountId: after.accountId,
-          zoneId,
-          action: 'update',
-          resourceType: 'zone',
-          resourceId: zoneId,
-          before: zoneView(before),
-          after: zoneView(after),
-        });
-        return after;
-      });
-      return success(await view(zone));
-    },
+    editZone(store),
   );
-
-  app.delete<{ Params: { zone_id: string } }>(
+  app.delete(
     '/zones/:zone_id',
     {
       schema: { tags, summary: 'Delete a zone (refused while it has hosts)', params: zoneParams },
-      config: { need: { resource: 'zone', access: 'edit' } },
+      config: { need: edit },
     },
-    async (request) => {
-      const { zone_id: zoneId } = request.params;
-      await store.transaction(async (tx) => {
-        const before = await tx.getZone(zoneId);
-        if (!before) throw new ApiError('notFound', `zone ${zoneId} does not exist`);
-        await tx.deleteZone(zoneId);
-        await recordChange(tx, request, {
-          accountId: before.accountId,
-          zoneId,
-          action: 'delete',
-          resourceType: 'zone',
-          resourceId: zoneId,
-          before: zoneView(before),
-        });
-      });
-      return success({ id: zoneId });
-    },
+    deleteZone(store),
   );
+}
+
+type ZoneRequest<T = object> = FastifyRequest<{ Params: { zone_id: string } } & T>;
+
+async function viewOf(store: Store, zone: Zone) {
+  return zoneView(zone, await store.getAccount(zone.accountId));
+}
+
+function createZone(store: Store) {
+  return async (request: FastifyRequest<{ Body: { name: string; account: { id: string } } }>) => {
+    const { name, account } = request.body;
+    const zone = await store.transaction(async (tx) => {
+      if (!(await tx.getAccount(account.id))) {
+        throw new ApiError('notFound', `account ${account.id} does not exist`, {
+          pointer: '/account/id',
+        });
+      }
+      const created = await tx.createZone({ accountId: account.id, name: canonical(name) });
+      await recordChange(tx, request, {
+        accountId: account.id,
+        zoneId: created.id,
+        action: 'create',
+        resourceType: 'zone',
+        resourceId: created.id,
+        after: zoneView(created),
+      });
+      return created;
+    });
+    return success(await viewOf(store, zone));
+  };
+}
+
+/** Zones the token may read, of those that match the query. */
+function listZones(store: Store) {
+  return async (request: FastifyRequest<{ Querystring: ListQuery }>) => {
+    const { page, per_page: perPage, name, direction, status } = request.query;
+    const token = request.token!;
+    const found = await store.listZones({
+      perPage: 100_000,
+      ...(name !== undefined ? { name: canonical(name) } : {}),
+      ...(request.query['account.id'] ? { accountId: request.query['account.id'] } : {}),
+    });
+    // Every Portcullis zone is active; asking for another status finds none.
+    const visible = found.items.filter(
+      (z) =>
+        (status === undefined || status === 'active') &&
+        allows(token, { resource: 'zone', access: 'read', zoneId: z.id, accountId: z.accountId }),
+    );
+    if (direction === 'desc') visible.reverse();
+    const items = visible.slice((page - 1) * perPage, page * perPage);
+    const accounts = await accountsOf(store, items);
+    return success(
+      items.map((z) => zoneView(z, accounts.get(z.accountId))),
+      pageInfo(page, perPage, items.length, visible.length),
+    );
+  };
+}
+
+function editZone(store: Store) {
+  return async (request: ZoneRequest<{ Body: { paused?: boolean } }>) => {
+    const { zone_id: zoneId } = request.params;
+    const zone = await store.transaction(async (tx) => {
+      const before = await tx.getZone(zoneId);
+      if (!before) throw new ApiError('notFound', `zone ${zoneId} does not exist`);
+      const patch = request.body.paused === undefined ? {} : { paused: request.body.paused };
+      const after = await tx.updateZone(zoneId, patch);
+      await recordChange(tx, request, {
+        accountId: after.accountId,
+        zoneId,
+        action: 'update',
+        resourceType: 'zone',
+        resourceId: zoneId,
+        before: zoneView(before),
+        after: zoneView(after),
+      });
+      return after;
+    });
+    return success(await viewOf(store, zone));
+  };
+}
+
+function deleteZone(store: Store) {
+  return async (request: ZoneRequest) => {
+    const { zone_id: zoneId } = request.params;
+    await store.transaction(async (tx) => {
+      const before = await tx.getZone(zoneId);
+      if (!before) throw new ApiError('notFound', `zone ${zoneId} does not exist`);
+      await tx.deleteZone(zoneId);
+      await recordChange(tx, request, {
+        accountId: before.accountId,
+        zoneId,
+        action: 'delete',
+        resourceType: 'zone',
+        resourceId: zoneId,
+        before: zoneView(before),
+      });
+    });
+    return success({ id: zoneId });
+  };
 }
 
 /** Zone names are compared and stored in lowercase, without a trailing dot. */
