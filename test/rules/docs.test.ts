@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { checkExpression } from '../../src/rules/index.ts';
+import { checkExpression, ERROR_KINDS } from '../../src/rules/index.ts';
 
 const doc = readFileSync(new URL('../../docs/rules.md', import.meta.url), 'utf8');
 
@@ -35,4 +35,8 @@ test('the error shown in docs/rules.md is the error Portcullis gives', () => {
       result.error.render('ip.src == 34'),
     );
   }
+});
+
+test('docs/rules.md lists every error kind of the catalogue', () => {
+  for (const kind of Object.keys(ERROR_KINDS)) assert.ok(doc.includes(`\`${kind}\``), kind);
 });
