@@ -53,6 +53,7 @@ const listQuery = {
   properties: {
     ...pageQueryProperties,
     direction: { type: 'string', enum: ['asc', 'desc'] },
+    include_expired: { type: 'boolean' },
   },
 } as const;
 
@@ -94,118 +95,63 @@ export async function userTokenRoutes(
   { store }: RouteContext,
 ): Promise<void> {
   guardRoutes(app, store);
+  const one = '/user/tokens/:token_id';
+  type One = FastifyRequest<{ Params: TokenParams }>;
 
   app.get(
     '/user/tokens/verify',
-    {
-      schema: { tags, summary: 'Verify the token of the request' },
-      config: { need: 'public' },
-    },
+    { schema: { tags, summary: 'Verify the token of the request' }, config: { need: 'public' } },
     async (request) => {
       const token = request.token!;
-      return success({
-        id: token.id,
-        status: token.status,
-        ...(token.expiresOn ? { expires_on: token.expiresOn } : {}),
-      });
+      const expires = token.expiresOn ? { expires_on: token.expiresOn } : {};
+      return success({ id: token.id, status: token.status, ...expires });
     },
   );
-
   app.get(
     '/user/tokens/permission_groups',
     { schema: { tags, summary: 'List permission groups' }, config: { need: read } },
     async () => success(PERMISSION_NAMES.map((id) => ({ id, name: id, scopes: ['*'] }))),
   );
-
-  app.post<{ Body: TokenBody }>(
+  app.post(
     '/user/tokens',
     { schema: { tags, summary: 'Create a token', body: tokenBody }, config: { need: edit } },
-    async (request) => {
-      const policies = grantablePolicies(request, request.body.policies);
-      const secret = generateTokenSecret();
-      const token = await store.transaction(async (tx) => {
-        const created = await tx.createApiToken({
-          name: request.body.name,
-          secretHash: hashTokenSecret(secret),
-          policies,
-          expiresOn: request.body.expires_on ?? null,
-        });
-        await audit(tx, request, 'create', created.id, undefined, tokenView(created));
-        return created;
-      });
-      return success({ ...tokenView(token), value: secret });
-    },
+    createToken(store),
   );
-
-  app.get<{ Querystring: PageParams & { direction?: 'asc' | 'desc' } }>(
+  app.get(
     '/user/tokens',
-    {
-      schema: { tags, summary: 'List tokens', querystring: listQuery },
-      config: { need: read },
-    },
-    async (request) => {
+    { schema: { tags, summary: 'List tokens', querystring: listQuery }, config: { need: read } },
+    async (request: FastifyRequest<{ Querystring: PageParams }>) => {
       const { page, per_page: perPage } = request.query;
       const found = await store.listApiTokens({ page, perPage });
       const items = found.items.map(tokenView);
       return success(items, pageInfo(page, perPage, items.length, found.total));
     },
   );
-
-  app.get<{ Params: TokenParams }>(
-    '/user/tokens/:token_id',
+  app.get(
+    one,
     { schema: { tags, summary: 'Get a token', params: tokenParams }, config: { need: read } },
-    async (request) => success(tokenView(await tokenOf(store, request.params.token_id))),
+    async (request: One) => success(tokenView(await tokenOf(store, request.params.token_id))),
   );
-
-  app.put<{ Params: TokenParams; Body: TokenBody }>(
-    '/user/tokens/:token_id',
+  app.put(
+    one,
     {
       schema: { tags, summary: 'Update a token', params: tokenParams, body: tokenBody },
       config: { need: edit },
     },
-    async (request) => {
-      const policies = grantablePolicies(request, request.body.policies);
-      const token = await store.transaction(async (tx) => {
-        const before = await tokenOf(tx, request.params.token_id);
-        mustGrant(request, before.policies);
-        const after = await tx.updateApiToken(before.id, {
-          name: request.body.name,
-          policies,
-          ...(request.body.status ? { status: request.body.status } : {}),
-          ...(request.body.expires_on !== undefined ? { expiresOn: request.body.expires_on } : {}),
-        });
-        await audit(tx, request, 'update', before.id, tokenView(before), tokenView(after));
-        return after;
-      });
-      return success(tokenView(token));
-    },
+    updateToken(store),
   );
-
-  app.put<{ Params: TokenParams }>(
-    '/user/tokens/:token_id/value',
+  app.put(
+    `${one}/value`,
     {
       schema: { tags, summary: 'Roll a token: a new secret', params: tokenParams },
       config: { need: edit },
     },
-    async (request) => {
-      const secret = generateTokenSecret();
-      await store.transaction(async (tx) => {
-        const before = await tokenOf(tx, request.params.token_id);
-        mustGrant(request, before.policies);
-        await tx.updateApiToken(before.id, { secretHash: hashTokenSecret(secret) });
-        await audit(tx, request, 'roll', before.id, tokenView(before), tokenView(before));
-      });
-      return success(secret);
-    },
+    rollToken(store),
   );
-
-  app.delete<{ Params: TokenParams }>(
-    '/user/tokens/:token_id',
-    {
-      schema: { tags, summary: 'Delete a token', params: tokenParams },
-      config: { need: edit },
-    },
-    async (request) => {
+  app.delete(
+    one,
+    { schema: { tags, summary: 'Delete a token', params: tokenParams }, config: { need: edit } },
+    async (request: One) => {
       await store.transaction(async (tx) => {
         const before = await tokenOf(tx, request.params.token_id);
         mustGrant(request, before.policies);
@@ -215,6 +161,58 @@ export async function userTokenRoutes(
       return success({ id: request.params.token_id });
     },
   );
+}
+
+function createToken(store: Store) {
+  return async (request: FastifyRequest<{ Body: TokenBody }>) => {
+    const policies = grantablePolicies(request, request.body.policies);
+    const secret = generateTokenSecret();
+    const token = await store.transaction(async (tx) => {
+      const created = await tx.createApiToken({
+        name: request.body.name,
+        secretHash: hashTokenSecret(secret),
+        policies,
+        expiresOn: request.body.expires_on ?? null,
+      });
+      await audit(tx, request, 'create', created.id, undefined, tokenView(created));
+      return created;
+    });
+    return success({ ...tokenView(token), value: secret });
+  };
+}
+
+function updateToken(store: Store) {
+  return async (request: FastifyRequest<{ Params: TokenParams; Body: TokenBody }>) => {
+    const policies = grantablePolicies(request, request.body.policies);
+    const { name, status, expires_on: expiresOn } = request.body;
+    const token = await store.transaction(async (tx) => {
+      const before = await tokenOf(tx, request.params.token_id);
+      mustGrant(request, before.policies);
+      const after = await tx.updateApiToken(before.id, {
+        name,
+        policies,
+        ...(status ? { status } : {}),
+        ...(expiresOn !== undefined ? { expiresOn } : {}),
+      });
+      await audit(tx, request, 'update', before.id, tokenView(before), tokenView(after));
+      return after;
+    });
+    return success(tokenView(token));
+  };
+}
+
+/** A new secret for a token; the old one stops working at once. */
+function rollToken(store: Store) {
+  return async (request: FastifyRequest<{ Params: TokenParams }>) => {
+    const secret = generateTokenSecret();
+    await store.transaction(async (tx) => {
+      const before = await tokenOf(tx, request.params.token_id);
+      mustGrant(request, before.policies);
+      await tx.updateApiToken(before.id, { secretHash: hashTokenSecret(secret) });
+      await audit(tx, request, 'roll', before.id, tokenView(before), tokenView(before));
+    });
+    return success(secret);
+  };
 }
 
 async function tokenOf(store: Pick<Store, 'getApiToken'>, id: string): Promise<ApiToken> {
