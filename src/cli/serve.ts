@@ -1,17 +1,18 @@
 import { Command, Option } from 'commander';
+import cluster from 'node:cluster';
 import type { FastifyInstance } from 'fastify';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { bootstrap, type Bootstrap } from '../api/bootstrap.ts';
 import { API_PREFIX, buildApiServer } from '../api/server.ts';
-import { EdgeServer } from '../edge/edge-server.ts';
-import { ECHO_ORIGIN_URL, startEchoOrigin } from '../edge/echo-origin.ts';
-import { EDGE_CA_CERT_FILE, EdgeCertificates } from '../edge/server-certificates.ts';
+import { startEchoOrigin } from '../edge/echo-origin.ts';
+import { EDGE_CA_CERT_FILE } from '../edge/server-certificates.ts';
 import { EventBuffer } from '../events/event-buffer.ts';
 import { SqliteStore, StoreError, type Store } from '../store/index.ts';
 import { DataDirError, lockDataDir } from './data-dir.ts';
 import { createDemo, demoExists, demoLines } from './demo.ts';
 import { loadMasterKey } from './master-key.ts';
+import { DATABASE_FILE, serveEdgeWorker, startEdge } from './serve-edge.ts';
 import { createLogger } from './logger.ts';
 import { listenError, ListenError, probeListen } from './ports.ts';
 import {
@@ -21,9 +22,6 @@ import {
   type ServeFlags,
   type ServeSettings,
 } from './settings.ts';
-
-/** File name of the embedded database inside the data directory. */
-export const DATABASE_FILE = 'portcullis.db';
 
 /** `portcullis serve`: every role in one process on embedded SQLite. */
 export function serveCommand(version: string): Command {
@@ -41,6 +39,10 @@ export function serveCommand(version: string): Command {
     .option('--admin-token <token>', 'install this admin token (env PORTCULLIS_ADMIN_TOKEN)')
     .option('--database-url <url>', 'PostgreSQL URL (env PORTCULLIS_DATABASE_URL)')
     .addOption(new Option('--role <role>', 'which parts to run (env PORTCULLIS_ROLE; default all)'))
+    .option(
+      '--edge-workers <n>',
+      'edge processes (env PORTCULLIS_EDGE_WORKERS; default: one per core)',
+    )
     .option('--log-format <format>', 'json or pretty (env PORTCULLIS_LOG_FORMAT; default json)')
     .option('--log-level <level>', 'fatal … trace (env PORTCULLIS_LOG_LEVEL; default info)')
     .option('--no-demo', 'do not create the demo zone in a new data directory')
@@ -81,6 +83,10 @@ export async function serve(flags: ServeFlags, env: NodeJS.ProcessEnv, version: 
     console.error(`portcullis: ${err.message}`);
     return 2;
   }
+  if (cluster.isWorker) {
+    await serveEdgeWorker(settings, env);
+    return 0;
+  }
   const logger = createLogger(settings.logFormat, settings.logLevel);
   const closers: Closer[] = [];
   const closeAll = async () => {
@@ -109,7 +115,7 @@ export async function serve(flags: ServeFlags, env: NodeJS.ProcessEnv, version: 
       onError: (err, dropped) => logger.error({ err, dropped }, 'events dropped'),
     });
     closers.push(() => events.close());
-    const edge = await startEdge(settings, store, logger, masterKey, events, echo.url);
+    const edge = await startEdge({ settings, store, logger, masterKey, events, echoUrl: echo.url });
     closers.push(() => edge.close());
     let publicUrl: string | undefined;
     const app = buildApiServer({
@@ -136,36 +142,6 @@ export async function serve(flags: ServeFlags, env: NodeJS.ProcessEnv, version: 
     if (!isStartError(err)) throw err;
     console.error(`portcullis: ${err.message}`);
     return 1;
-  }
-}
-
-async function startEdge(
-  settings: ServeSettings,
-  store: Store,
-  logger: Logger,
-  masterKey: Uint8Array,
-  events: EventBuffer,
-  echoUrl: string,
-): Promise<EdgeServer> {
-  const certificates = await EdgeCertificates.load(settings.dataDir, masterKey);
-  const echo = new URL(ECHO_ORIGIN_URL);
-  try {
-    return await EdgeServer.start(
-      {
-        store,
-        logger: logger.child({ component: 'edge' }),
-        certificates,
-        events,
-        forwarder: { overrides: new Map([[`${echo.hostname}:80`, echoUrl]]) },
-      },
-      settings.edgeListen.host,
-      settings.edgeListen.port,
-    );
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).syscall === 'listen') {
-      throw listenError(err, settings.edgeListen, 'PORTCULLIS_EDGE_LISTEN');
-    }
-    throw err;
   }
 }
 

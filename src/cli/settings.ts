@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
 /** A host and port to listen on. */
@@ -28,6 +29,8 @@ export interface ServeSettings {
   logLevel: LogLevel;
   /** Whether a new data directory gets the demo zone. */
   demo: boolean;
+  /** Edge processes; more than one runs the edge as a cluster. Default: one per core. */
+  edgeWorkers: number;
 }
 
 /** Flags as commander hands them over; every one is optional. */
@@ -41,6 +44,7 @@ export interface ServeFlags {
   logFormat?: string;
   logLevel?: string;
   demo?: boolean;
+  edgeWorkers?: string;
 }
 
 /** A setting with a bad value: the message names the setting, the value and what is expected. */
@@ -78,6 +82,7 @@ export function readSettings(flags: ServeFlags, env: NodeJS.ProcessEnv): ServeSe
     logFormat: oneOf(pick('logFormat', 'PORTCULLIS_LOG_FORMAT'), LOG_FORMATS, 'json'),
     logLevel: oneOf(pick('logLevel', 'PORTCULLIS_LOG_LEVEL'), LOG_LEVELS, 'info'),
     demo: flags.demo !== false,
+    edgeWorkers: parseWorkers(pick('edgeWorkers', 'PORTCULLIS_EDGE_WORKERS')),
   };
   if (
     settings.apiListen.port !== 0 &&
@@ -118,6 +123,21 @@ function parseListen(source: [string, string] | undefined, fallback: string): Li
     throw new SettingsError(`${name}=${value}: ${host} is neither an IP address nor a host name`);
   }
   return { host, port };
+}
+
+/** Most edge workers accepted: past the core count they only add memory and contention. */
+export const MAX_EDGE_WORKERS = 64;
+
+function parseWorkers(source: [string, string] | undefined): number {
+  if (!source) return availableParallelism();
+  const [value, name] = source;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > MAX_EDGE_WORKERS) {
+    throw new SettingsError(
+      `${name}=${value}: expected a whole number from 1 to ${MAX_EDGE_WORKERS}`,
+    );
+  }
+  return n;
 }
 
 function parseAdminToken(source: [string, string] | undefined): string | undefined {

@@ -25,6 +25,16 @@ export interface EdgeServerOptions {
   handshakeTimeoutMs?: number;
   /** Share of allowed requests recorded as events (blocks and logs always are). Default 0.01. */
   passSampleRate?: number;
+  /**
+   * Where configuration changes come from: the store's own feed in one process, the primary's
+   * messages in a cluster worker. Default `store.subscribe`.
+   */
+  changes?: (listener: (change: ConfigChange) => void) => () => void;
+  /**
+   * How often the edge also reads the configuration version, so that a change whose
+   * notification was lost is applied at most this late. Default 1 s; 0 turns it off.
+   */
+  pollIntervalMs?: number;
 }
 
 /** The name the edge's fallback certificate is issued for, used without SNI. */
@@ -52,6 +62,7 @@ export class EdgeServer {
   #rebuilding: Promise<void> | undefined;
   readonly #pending: ConfigChange[] = [];
   #unsubscribe: (() => void) | undefined;
+  #poller: NodeJS.Timeout | undefined;
 
   private constructor(options: EdgeServerOptions, built: BuiltConfiguration) {
     this.#options = options;
@@ -87,7 +98,9 @@ export class EdgeServer {
       identityHeaders: { rfc9440: false, xfcc: false, cfCert: false },
     };
     edge.#install(built);
-    edge.#unsubscribe = options.store.subscribe((change) => edge.#onChange(change));
+    const changes = options.changes ?? ((l) => options.store.subscribe(l));
+    edge.#unsubscribe = changes((change) => edge.#onChange(change));
+    edge.#startPolling(options.pollIntervalMs ?? 1_000);
     await new Promise<void>((resolve, reject) => {
       edge.#listener.once('error', reject);
       edge.#listener.listen({ host, port }, () => {
@@ -134,6 +147,7 @@ export class EdgeServer {
   /** Stops accepting, lets requests in flight finish for up to `graceMs`, then closes. */
   async close(graceMs = 5_000): Promise<void> {
     this.#unsubscribe?.();
+    clearInterval(this.#poller);
     const closed = new Promise<void>((resolve) => this.#listener.close(() => resolve()));
     const deadline = setTimeout(() => {
       for (const socket of this.#sockets) socket.destroy();
@@ -168,6 +182,21 @@ export class EdgeServer {
     server.emit('connection', socket);
   }
 
+  /** Reads the version now and then, and rebuilds when a change went unannounced. */
+  #startPolling(intervalMs: number): void {
+    if (intervalMs <= 0) return;
+    this.#poller = setInterval(() => {
+      if (this.#rebuilding) return;
+      this.#options.store.configVersion().then(
+        (version) => {
+          if (version > this.#applied) this.#onChange({ version, items: [] });
+        },
+        (err: unknown) => this.#log.warn({ err }, 'reading the configuration version failed'),
+      );
+    }, intervalMs);
+    this.#poller.unref();
+  }
+
   /**
    * Queues a change and makes sure one worker is applying the queue. Changes are applied in
    * order by that single worker, so a rebuild never races another or a revocation update.
@@ -181,8 +210,8 @@ export class EdgeServer {
     while (this.#pending.length > 0) {
       const changes = this.#pending.splice(0);
       const last = changes[changes.length - 1]!.version;
-      const onlyCertificates = changes.every((c) =>
-        c.items.every((i) => i.type === 'client_certificate'),
+      const onlyCertificates = changes.every(
+        (c) => c.items.length > 0 && c.items.every((i) => i.type === 'client_certificate'),
       );
       if (onlyCertificates && (await this.#refreshRevoked(changes, last))) continue;
       await this.#rebuild();

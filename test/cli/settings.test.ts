@@ -16,6 +16,7 @@ describe('serve settings', () => {
     assert.equal(s.demo, true);
     assert.equal(s.adminToken, undefined);
     assert.equal(s.databaseUrl, undefined);
+    assert.ok(s.edgeWorkers >= 1, 'one edge worker per core');
   });
 
   test('reads the environment and lets flags win over it', () => {
@@ -88,6 +89,18 @@ describe('serve settings', () => {
       /scheme mysql: is not supported/,
     ],
     ['empty data dir flag', { dataDir: ' ' }, {}, /--data-dir: the data directory path is empty/],
+    [
+      'zero edge workers',
+      {},
+      { PORTCULLIS_EDGE_WORKERS: '0' },
+      /PORTCULLIS_EDGE_WORKERS=0: expected a whole number from 1 to 64/,
+    ],
+    [
+      'fractional edge workers',
+      { edgeWorkers: '1.5' },
+      {},
+      /--edge-workers=1\.5: expected a whole number/,
+    ],
     [
       'API and edge on one address',
       { apiListen: '127.0.0.1:9000', edgeListen: '127.0.0.1:9000' },

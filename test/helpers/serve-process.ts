@@ -25,6 +25,7 @@ const baseEnv = (env: NodeJS.ProcessEnv) => ({
   HOME: process.env.HOME,
   PORTCULLIS_API_LISTEN: '127.0.0.1:0',
   PORTCULLIS_EDGE_LISTEN: '127.0.0.1:0',
+  PORTCULLIS_EDGE_WORKERS: '1',
   ...env,
 });
 
