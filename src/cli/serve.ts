@@ -8,7 +8,7 @@ import { API_PREFIX, buildApiServer } from '../api/server.ts';
 import { startEchoOrigin } from '../edge/echo-origin.ts';
 import { EDGE_CA_CERT_FILE } from '../edge/server-certificates.ts';
 import { EventBuffer } from '../events/event-buffer.ts';
-import { SqliteStore, StoreError, type Store } from '../store/index.ts';
+import { SqliteStore, StoreError } from '../store/index.ts';
 import { DataDirError, lockDataDir } from './data-dir.ts';
 import { createDemo, demoExists, demoLines } from './demo.ts';
 import { loadMasterKey } from './master-key.ts';
@@ -117,7 +117,7 @@ export async function serve(flags: ServeFlags, env: NodeJS.ProcessEnv, version: 
     closers.push(() => events.close());
     const edge = await startEdge({ settings, store, logger, masterKey, events, echoUrl: echo.url });
     closers.push(() => edge.close());
-    let publicUrl: string | undefined;
+    let publicUrl: string | undefined = undefined;
     const app = buildApiServer({
       store,
       logger: logger.child({ component: 'api' }),
