@@ -106,14 +106,9 @@ class Parser {
     }
     if (items.length === 1) return items[0] as Node;
     for (const item of items) requireBool(this.c, item, `operand of ${spec.op}`);
-    return {
-      kind: 'logical',
-      op: spec.op,
-      items,
-      type: Types.Bool,
-      mapped: false,
-      span: this.span(start),
-    };
+    // From the first operand to the last, without the spaces around them.
+    const span = { start: items[0]?.span.start ?? start, end: items.at(-1)?.span.end ?? start };
+    return { kind: 'logical', op: spec.op, items, type: Types.Bool, mapped: false, span };
   }
 
   private unary(): Node {
@@ -125,12 +120,13 @@ class Parser {
       c.skipSpace();
       const operand = this.unary();
       this.depth--;
+      const span = { start, end: operand.span.end };
       // Inside all()/any(), `not x[*] in {…}` negates each element's result.
       if (operand.mapped && operand.type.kind === 'Bool' && this.argDepth > 0) {
-        return { kind: 'not', operand, type: Types.Bool, mapped: true, span: this.span(start) };
+        return { kind: 'not', operand, type: Types.Bool, mapped: true, span };
       }
       requireBool(c, operand, 'operand of not');
-      return { kind: 'not', operand, type: Types.Bool, mapped: false, span: this.span(start) };
+      return { kind: 'not', operand, type: Types.Bool, mapped: false, span };
     }
     return this.simple();
   }

@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   checkExpression,
+  parseExpression,
   ERROR_KINDS,
   errorCode,
   RuleError,
@@ -140,6 +141,29 @@ describe('limits are settings', () => {
       const result = checkExpression(`http.host matches "${pattern}"`);
       assert.equal(result.ok, false, pattern);
       if (!result.ok) assert.equal(result.error.kind, 'InvalidRegex');
+    }
+  });
+});
+
+describe('spans', () => {
+  test('cover the operands without surrounding spaces', () => {
+    const text = '  http.host eq "a"   and   ssl  ';
+    const expr = parseExpression(text);
+    assert.equal(
+      text.slice(expr.root.span.start, expr.root.span.end),
+      'http.host eq "a"   and   ssl',
+    );
+    const err = errorOf('to_string( len(http.host)  and ssl ) eq "x"');
+    assert.equal(err.kind, 'TypeMismatch');
+    assert.equal(err.length, 'len(http.host)'.length);
+  });
+  test('a parenthesised group spans its parentheses', () => {
+    const text = 'ssl and (ssl or ssl)';
+    const root = parseExpression(text).root;
+    assert.equal(root.kind, 'logical');
+    if (root.kind === 'logical') {
+      const inner = root.items[1];
+      assert.equal(inner && text.slice(inner.span.start, inner.span.end), '(ssl or ssl)');
     }
   });
 });
