@@ -83,6 +83,12 @@ export interface AuditQuery extends PageQuery {
   accountId: string;
   since?: string;
   before?: string;
+  /** Only entries of this id, action or zone. */
+  id?: string;
+  action?: string;
+  zoneId?: string;
+  /** Oldest first; newest first by default. */
+  ascending?: boolean;
 }
 
 export interface EventQuery {

@@ -440,6 +440,13 @@ export function storeContract(name: string, harness: StoreHarness): void {
       assert.equal(list.items[1]?.before, null);
       const since = await s.listAudit({ accountId: a.id, since: '2026-01-02T00:00:00.000Z' });
       assert.equal(since.total, 1);
+      const creates = await s.listAudit({ accountId: a.id, action: 'create', zoneId: 'z1' });
+      assert.deepEqual([creates.total, creates.items[0]?.action], [1, 'create']);
+      const byId = await s.listAudit({ accountId: a.id, id: creates.items[0]!.id });
+      assert.equal(byId.total, 1);
+      assert.equal((await s.listAudit({ accountId: a.id, zoneId: 'z2' })).total, 0);
+      const oldest = await s.listAudit({ accountId: a.id, ascending: true, perPage: 1 });
+      assert.deepEqual([oldest.total, oldest.items[0]?.action], [2, 'create']);
     });
 
     it('stores event batches and pages them newest first with filters', async (s) => {

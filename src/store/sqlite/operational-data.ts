@@ -105,10 +105,20 @@ export class OperationalData extends ListData {
 
   async listAudit(query: AuditQuery): Promise<Page<AuditEntry>> {
     const [limit, offset] = limits(query);
-    const where = `account_id = ? AND at >= ? AND at < ?`;
+    let where = `account_id = ? AND at >= ? AND at < ?`;
     const params = [query.accountId, query.since ?? '', query.before ?? '\uffff'];
+    for (const [column, value] of [
+      ['id', query.id],
+      ['action', query.action],
+      ['zone_id', query.zoneId],
+    ] as const) {
+      if (value === undefined) continue;
+      where += ` AND ${column} = ?`;
+      params.push(value);
+    }
+    const order = query.ascending ? 'ASC' : 'DESC';
     const rows = this.all(
-      `SELECT * FROM audit_log WHERE ${where} ORDER BY seq DESC LIMIT ? OFFSET ?`,
+      `SELECT * FROM audit_log WHERE ${where} ORDER BY seq ${order} LIMIT ? OFFSET ?`,
       ...params,
       limit,
       offset,
