@@ -57,6 +57,16 @@ export interface IssueFromCsr {
   /** PKCS#8 DER of the key when Portcullis generated it; stored sealed for the bundle. */
   generatedKey?: Uint8Array;
   crlDistributionPointUrl?: string;
+  /**
+   * The control plane's public base URL (`http://host:port`): the certificate then names the
+   * CA's public CRL, `<base>/crl/<ca id>.crl`, unless `crlDistributionPointUrl` is given.
+   */
+  crlBaseUrl?: string;
+}
+
+/** Where the CRL of CA `caId` is published, under the control plane's base URL. */
+export function crlUrl(baseUrl: string, caId: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/crl/${caId}.crl`;
 }
 
 /** Issues a client certificate from the zone account's managed CA and stores it. */
@@ -65,13 +75,14 @@ export async function issueAndStore(
   input: IssueFromCsr,
 ): Promise<ClientCertificate> {
   const ca = await ensureManagedCa(tx, input.zone.accountId, input.masterKey);
+  const distributionPoint =
+    input.crlDistributionPointUrl ??
+    (input.crlBaseUrl === undefined ? undefined : crlUrl(input.crlBaseUrl, ca.id));
   const issued = await issueClientCertificate({
     csr: input.csr,
     authority: await signingAuthority(ca, input.masterKey),
     validityDays: input.validityDays,
-    ...(input.crlDistributionPointUrl
-      ? { crlDistributionPointUrl: input.crlDistributionPointUrl }
-      : {}),
+    ...(distributionPoint ? { crlDistributionPointUrl: distributionPoint } : {}),
   });
   const m = issued.metadata;
   return tx.createClientCertificate({

@@ -5,10 +5,13 @@ import Fastify, {
   type FastifyInstance,
 } from 'fastify';
 import type { Logger } from 'pino';
+import { PkiError } from '../pki/index.ts';
 import { StoreError, StoreErrorCode, type Store } from '../store/index.ts';
 import { authenticate } from './auth.ts';
 import { failure } from './envelope.ts';
 import { ApiError } from './errors.ts';
+import { pkiApiError } from './pki-errors.ts';
+import { publicCrlRoutes } from './routes/crl.ts';
 import { apiRoutes } from './routes/index.ts';
 
 export interface ApiServerOptions {
@@ -72,6 +75,7 @@ export function buildApiServer(options: ApiServerOptions): FastifyInstance {
   });
 
   app.get('/healthz', async () => ({ status: 'ok', version: options.version }));
+  app.register(publicCrlRoutes, { store, masterKey: options.masterKey });
   app.get('/', async (_request, reply) =>
     reply
       .type('text/html; charset=utf-8')
@@ -108,6 +112,7 @@ function underPrefix(path: string): boolean {
 /** Maps anything thrown by a route, the store or fastify itself onto the error catalogue. */
 function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
+  if (err instanceof PkiError) return pkiApiError(err);
   if (err instanceof StoreError) {
     switch (err.code) {
       case StoreErrorCode.NotFound:

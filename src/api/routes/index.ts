@@ -3,11 +3,13 @@ import type { Store } from '../../store/index.ts';
 import { openApiRoutes } from '../openapi.ts';
 import { accountRoutes } from './accounts.ts';
 import { auditLogRoutes } from './audit-logs.ts';
+import { clientCertificateRoutes } from './client-certificates.ts';
 import { filterRoutes } from './filters.ts';
 import { firewallRuleRoutes } from './firewall-rules.ts';
 import { hostRoutes } from './hosts.ts';
 import { listItemRoutes } from './list-items.ts';
 import { listRoutes } from './lists.ts';
+import { managedCaRoutes } from './managed-ca.ts';
 import { rulesetRuleRoutes } from './ruleset-rules.ts';
 import { rulesetVersionRoutes } from './ruleset-versions.ts';
 import { rulesetRoutes } from './rulesets.ts';
@@ -55,4 +57,6 @@ export async function apiRoutes(app: FastifyInstance, options: RouteContext): Pr
   await app.register(auditLogRoutes, ctx);
   await app.register(listRoutes, ctx);
   await app.register(listItemRoutes, ctx);
+  await app.register(clientCertificateRoutes, ctx);
+  await app.register(managedCaRoutes, ctx);
 }
