@@ -146,7 +146,18 @@ function parseSetItem(c: Cursor, type: Type): SetItem {
 function parseIpItem(c: Cursor, start: number): SetItem {
   const first = c.ip();
   if (first.bits !== undefined) {
-    return { kind: 'cidr', value: maskIp(first.ip, first.bits), bits: first.bits };
+    // As wirefilter: a CIDR with host bits set is refused, it is most likely a typo.
+    const network = maskIp(first.ip, first.bits);
+    if (network.key !== first.ip.key) {
+      const hint = `${network.key}/${first.bits}`;
+      throw c.error(
+        'InvalidIp',
+        `host bits are set in a CIDR; did you mean ${hint}?`,
+        start,
+        c.pos,
+      );
+    }
+    return { kind: 'cidr', value: network, bits: first.bits };
   }
   if (!c.eat('..')) return { kind: 'ip', value: first.ip };
   const last = c.ip();
