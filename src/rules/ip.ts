@@ -176,16 +176,6 @@ export function maskIp(ip: IpAddress, bits: number): IpAddress {
   return makeIp(ip.family, out);
 }
 
-/** The address with every bit after the first `bits` set (a CIDR's last address). */
-export function lastInPrefix(ip: IpAddress, bits: number): IpAddress {
-  const out = new Uint8Array(ip.bytes.length);
-  for (let i = 0; i < out.length; i++) {
-    const keep = Math.max(0, Math.min(8, bits - i * 8));
-    out[i] = (ip.bytes[i] ?? 0) | (0xff >> keep);
-  }
-  return makeIp(ip.family, out);
-}
-
 /** The number of bits of an address of the family. */
 export function familyBits(family: 4 | 6): number {
   return family === 4 ? 32 : 128;
