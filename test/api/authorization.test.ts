@@ -163,7 +163,9 @@ describe('authorization of every route', () => {
     const reads = routes.filter((r) => r.url.startsWith(PREFIX) && r.method === 'GET');
     for (const route of reads.filter(seeded)) {
       const res = await call(secrets['read only']!, 'GET', urlOf(route));
-      assert.equal(res.statusCode, 200, `GET ${route.url} answered ${res.statusCode}: ${res.body}`);
+      // Let through: answered, or refused only for a missing query parameter after the check.
+      const through = res.statusCode === 200 || res.json().errors[0]?.code === 1005;
+      assert.ok(through, `GET ${route.url} answered ${res.statusCode}: ${res.body}`);
     }
   });
 

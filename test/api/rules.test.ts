@@ -402,5 +402,11 @@ describe('custom rules and legacy firewall rules through the official client', (
     assert.equal(bad.statusCode, 400);
     assert.equal(bad.json().errors[0].kind, 'UnknownList');
     assert.equal(bad.json().errors[0].column, 14);
+    const viaQuery = await api.app.inject({
+      url: `/client/v4/filters/validate-expr?expression=${encodeURIComponent('ssl or')}`,
+      headers: { authorization: `Bearer ${api.token}` },
+    });
+    assert.equal(viaQuery.statusCode, 400);
+    assert.equal(viaQuery.json().errors[0].kind, 'UnexpectedEnd');
   });
 });

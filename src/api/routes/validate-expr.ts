@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { success } from '../envelope.ts';
 import { validateExpression } from '../expression-check.ts';
 import { guardRoutes, zoneOf } from '../route-guard.ts';
@@ -15,7 +15,7 @@ const body = {
 const tags = ['filters'];
 
 /**
- * `POST /filters/validate-expr`: checks an expression without storing anything. A valid one
+ * `POST|GET /filters/validate-expr`: checks an expression without storing anything. A valid one
  * answers `result: null` like Cloudflare; an invalid one 400 with the error and its span.
  * The account-wide route knows no lists (a `$name` is an unknown list there); the zone route
  * checks against the zone's account's lists, as a rule of that zone would be.
@@ -25,36 +25,43 @@ export async function validateExprRoutes(
   { store }: RouteContext,
 ): Promise<void> {
   guardRoutes(app, store);
+  type Input = FastifyRequest<{
+    Body?: { expression: string };
+    Querystring?: { expression: string };
+  }>;
+  const expressionOf = (request: Input) =>
+    request.body?.expression ?? request.query?.expression ?? '';
 
-  app.post<{ Body: { expression: string } }>(
-    '/filters/validate-expr',
-    {
-      schema: { tags, summary: 'Validate an expression', body },
+  // Cloudflare takes the expression as a JSON body (POST) or as a query parameter (GET).
+  for (const [method, input] of [
+    ['POST', { body }],
+    ['GET', { querystring: body }],
+  ] as const) {
+    app.route({
+      method,
+      url: '/filters/validate-expr',
+      schema: { tags, summary: 'Validate an expression', ...input },
       config: { need: 'public' },
-    },
-    async (request) => {
-      await store.transaction((tx) => validateExpression(tx, '', request.body.expression));
-      return success(null);
-    },
-  );
-
-  app.post<{ Params: { zone_id: string }; Body: { expression: string } }>(
-    '/zones/:zone_id/filters/validate-expr',
-    {
+      handler: async (request: Input) => {
+        await store.transaction((tx) => validateExpression(tx, '', expressionOf(request)));
+        return success(null);
+      },
+    });
+    app.route({
+      method,
+      url: '/zones/:zone_id/filters/validate-expr',
       schema: {
         tags,
         summary: "Validate an expression against the zone's lists",
         params: pathParams('zone_id'),
-        body,
+        ...input,
       },
       config: { need: { resource: 'firewall', access: 'read' } },
-    },
-    async (request) => {
-      const zone = zoneOf(request);
-      await store.transaction((tx) =>
-        validateExpression(tx, zone.accountId, request.body.expression),
-      );
-      return success(null);
-    },
-  );
+      handler: async (request: Input) => {
+        const { accountId } = zoneOf(request);
+        await store.transaction((tx) => validateExpression(tx, accountId, expressionOf(request)));
+        return success(null);
+      },
+    });
+  }
 }
