@@ -79,6 +79,7 @@ export class EdgeServer {
     });
     this.#hostServers = new HostServers({
       handler: (req, res) => this.#handler.handle(req, res),
+      upgrade: (req, socket, head) => this.#handler.upgrade(req, socket, head),
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
       onTlsError: (err) => this.#log.debug({ err: err.message }, 'tls handshake failed'),
     });

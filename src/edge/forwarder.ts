@@ -108,6 +108,13 @@ export class Forwarder {
     return response.statusCode;
   }
 
+  /** Where requests for `origin` really go: its own address, or its override. */
+  targetOf(origin: URL): URL {
+    const port = origin.port || (origin.protocol === 'https:' ? '443' : '80');
+    const override = this.#overrides.get(`${origin.hostname}:${port}`);
+    return override ? new URL(override) : origin;
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.#pools.values()].map((p) => p.close()));
     this.#pools.clear();
@@ -117,9 +124,7 @@ export class Forwarder {
     const key = origin.origin;
     let pool = this.#pools.get(key);
     if (!pool) {
-      const port = origin.port || (origin.protocol === 'https:' ? '443' : '80');
-      const target = this.#overrides.get(`${origin.hostname}:${port}`) ?? key;
-      pool = new Pool(target, {
+      pool = new Pool(this.targetOf(origin).origin, {
         connections: this.#options.connectionsPerOrigin,
         connectTimeout: this.#options.connectTimeoutMs,
         headersTimeout: this.#options.headersTimeoutMs,

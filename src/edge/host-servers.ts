@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createSecureServer, type Http2SecureServer, type Http2ServerRequest } from 'node:http2';
 import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import type { HostSnapshot } from '../config/index.ts';
 import { readConnectionAuth, type ConnectionAuth } from './client-auth.ts';
@@ -19,6 +20,8 @@ type Handler = Parameters<typeof createSecureServer>[1];
 
 export interface HostServerOptions {
   handler: NonNullable<Handler>;
+  /** HTTP/1.1 `Upgrade` requests (WebSockets), which never reach `handler`. */
+  upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
   /** Time a client has to finish the TLS handshake. */
   handshakeTimeoutMs: number;
   onTlsError: (err: Error, socket: TLSSocket) => void;
@@ -84,6 +87,7 @@ export class HostServers {
       (socket as unknown as Record<symbol, ConnectionState>)[CONNECTION] = state;
     });
     server.on('tlsClientError', this.#options.onTlsError);
+    server.on('upgrade', this.#options.upgrade);
     server.on('sessionError', () => {});
     return server;
   }

@@ -1,22 +1,24 @@
 import type { IncomingMessage } from 'node:http';
 import type { Http2ServerRequest } from 'node:http2';
-import type { Readable } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { EdgeRule, EdgeSnapshot, HostSnapshot, RevokedSet } from '../config/index.ts';
 import type { EventBuffer } from '../events/event-buffer.ts';
 import type { FirewallEvent } from '../store/index.ts';
 import { connectionOf } from './host-servers.ts';
-import type { Forwarder } from './forwarder.ts';
-import { originHeaders, OriginError } from './forwarder.ts';
+import { type Forwarder, originHeaders, OriginError } from './forwarder.ts';
 import { identityHeaders, isIdentityHeader } from './identity-headers.ts';
 import { RequestFields } from './request-fields.ts';
 import {
   newRayId,
   sendCustom,
   sendDenial,
+  writeRawDenial,
   type CustomResponse,
+  type Denial,
   type EdgeResponse,
 } from './responses.ts';
+import { tunnel } from './upgrade.ts';
 
 export interface RequestHandlerOptions {
   snapshot: () => EdgeSnapshot;
@@ -29,10 +31,17 @@ export interface RequestHandlerOptions {
 
 type EdgeRequest = IncomingMessage | Http2ServerRequest;
 
+/** What the edge decided for a request before anything is sent. */
+type Decision =
+  | { kind: 'deny'; denial: Denial }
+  | { kind: 'block'; host: HostSnapshot; fields: RequestFields; rule: EdgeRule; reason: string }
+  | { kind: 'pass'; host: HostSnapshot; fields: RequestFields; rule: EdgeRule | undefined };
+
 /**
  * One request through the edge: find the host, refuse SNI/Host confusion, evaluate the zone's
  * rules on lazily computed fields, then answer a block or forward to the origin with the
- * client's identity, and record the decision.
+ * client's identity, and record the decision. WebSocket upgrades take the same decision and
+ * are then tunnelled.
  */
 export class RequestHandler {
   readonly #o: RequestHandlerOptions;
@@ -47,20 +56,59 @@ export class RequestHandler {
     res.setHeader('cf-ray', rayId);
     this.#handle(req, res, rayId).catch((err: unknown) => {
       this.#o.logger.error({ err, rayId }, 'request failed');
-      if (!res.headersSent) {
-        sendDenial(res, req.headers, {
-          status: 500,
-          reason: 'internal_error',
-          rayId,
-          title: 'Error',
-        });
-      } else {
-        res.destroy();
-      }
+      if (res.headersSent) return void res.destroy();
+      const denial = { status: 500, reason: 'internal_error', rayId, title: 'Error' };
+      sendDenial(res, req.headers, denial);
     });
   }
 
+  /** An HTTP/1.1 `Upgrade` request (WebSocket): the same decision, then a tunnel. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => {});
+    const rayId = newRayId();
+    const decision = this.#decide(req, rayId);
+    if (decision.kind === 'deny') return writeRawDenial(socket, req.headers, decision.denial);
+    if (decision.kind === 'block') {
+      const { host, fields, rule, reason } = decision;
+      writeRawDenial(socket, req.headers, { status: 403, reason, rayId, title: 'Access denied' });
+      return this.#record(fields, host, rule, 'block', reason);
+    }
+    const { host, fields, rule } = decision;
+    const headers = this.#originHeaders(req, host, fields);
+    headers.connection = 'Upgrade';
+    headers.upgrade = String(req.headers.upgrade);
+    const target = this.#o.forwarder.targetOf(host.origin);
+    const tunnelled = {
+      target,
+      origin: host.origin,
+      method: fields.ctx.method,
+      url: fields.ctx.url,
+      headers,
+    };
+    tunnel(tunnelled, socket, head)
+      .then(() => this.#record(fields, host, rule, rule?.action ?? 'allow', 'rule'))
+      .catch((err: unknown) => {
+        const reason = err instanceof OriginError ? err.reason : 'origin_error';
+        writeRawDenial(socket, req.headers, { status: 502, reason, rayId, title: 'Bad gateway' });
+        this.#record(fields, host, rule, rule?.action ?? 'allow', reason);
+      });
+  }
+
   async #handle(req: EdgeRequest, res: EdgeResponse, rayId: string): Promise<void> {
+    const decision = this.#decide(req, rayId);
+    if (decision.kind === 'deny') return sendDenial(res, req.headers, decision.denial);
+    if (decision.kind === 'block') {
+      const { host, fields, rule, reason } = decision;
+      const custom = (rule.actionParameters?.response ?? undefined) as CustomResponse | undefined;
+      if (custom) sendCustom(res, custom);
+      else sendDenial(res, req.headers, { status: 403, reason, rayId, title: 'Access denied' });
+      return this.#record(fields, host, rule, 'block', reason);
+    }
+    const { host, fields, rule } = decision;
+    await this.#forward(req, res, host, fields, rule);
+  }
+
+  #decide(req: EdgeRequest, rayId: string): Decision {
     const time = Date.now();
     const snapshot = this.#o.snapshot();
     const { socket, state } = connectionOf(req);
@@ -68,28 +116,24 @@ export class RequestHandler {
     const hostname = authority.replace(/:\d+$/, '').replace(/\.$/, '').toLowerCase();
     const host = snapshot.hosts.get(hostname);
     if (!host || !state) {
-      sendDenial(res, req.headers, {
-        status: 404,
-        reason: 'unknown_host',
-        rayId,
-        title: 'Not found',
-      });
-      return;
+      return {
+        kind: 'deny',
+        denial: { status: 404, reason: 'unknown_host', rayId, title: 'Not found' },
+      };
     }
     // A connection whose TLS named one host must not be used for a request to another when
     // either asks for client certificates: that is how mTLS was bypassed in other gateways
     // (connect to a host without mTLS, then send Host: of one with it). RFC 9110 §15.5.20.
     const connHost = state.hostname === undefined ? undefined : snapshot.hosts.get(state.hostname);
     if (state.hostname !== hostname && (host.mtlsEnabled || connHost?.mtlsEnabled)) {
-      sendDenial(res, req.headers, {
+      const denial = {
         status: 421,
         reason: 'misdirected_request',
         rayId,
         title: 'Misdirected request',
-      });
-      return;
+      };
+      return { kind: 'deny', denial };
     }
-
     const fields = new RequestFields({
       method: req.method ?? 'GET',
       url: req.url ?? '/',
@@ -104,28 +148,16 @@ export class RequestHandler {
       time,
     });
     const zone = snapshot.zones.get(host.zoneId);
-    const result = zone ? zone.evaluate(fields) : { logged: [] as EdgeRule[] };
-    for (const rule of result.logged) this.#record(fields, host, rule, 'log', res.statusCode);
-    const rule = result.terminating;
-
+    const result = zone ? zone.evaluate(fields) : undefined;
+    for (const logged of result?.logged ?? []) this.#record(fields, host, logged, 'log');
+    const rule = result?.terminating;
     if (rule?.action === 'block') {
-      const custom = (rule.actionParameters?.response ?? undefined) as CustomResponse | undefined;
-      const reason = denialReason(fields);
-      if (custom) sendCustom(res, custom);
-      else sendDenial(res, req.headers, { status: 403, reason, rayId, title: 'Access denied' });
-      this.#record(fields, host, rule, 'block', res.statusCode, reason);
-      return;
+      return { kind: 'block', host, fields, rule, reason: denialReason(fields) };
     }
-    await this.#forward(req, res, host, fields, rule);
+    return { kind: 'pass', host, fields, rule };
   }
 
-  async #forward(
-    req: EdgeRequest,
-    res: EdgeResponse,
-    host: HostSnapshot,
-    fields: RequestFields,
-    rule: EdgeRule | undefined,
-  ): Promise<void> {
+  #originHeaders(req: EdgeRequest, host: HostSnapshot, fields: RequestFields) {
     const headers = originHeaders(req.headers, isIdentityHeader);
     const client = fields.ctx.socket.remoteAddress ?? '';
     const previous = req.headers['x-forwarded-for'];
@@ -135,39 +167,39 @@ export class RequestHandler {
     headers.host = fields.ctx.hostname;
     headers['cf-ray'] = fields.ctx.rayId;
     if (host.mtlsEnabled) {
-      Object.assign(
-        headers,
-        identityHeaders(host.identityHeaders, fields.clientAuth, fields.ctx.auth.certificate),
-      );
+      const cert = fields.ctx.auth.certificate;
+      Object.assign(headers, identityHeaders(host.identityHeaders, fields.clientAuth, cert));
     }
+    return headers;
+  }
+
+  async #forward(
+    req: EdgeRequest,
+    res: EdgeResponse,
+    host: HostSnapshot,
+    fields: RequestFields,
+    rule: EdgeRule | undefined,
+  ): Promise<void> {
+    const headers = this.#originHeaders(req, host, fields);
     const action = rule ? rule.action : 'allow';
+    const { method, url, rayId } = fields.ctx;
     try {
-      const status = await this.#o.forwarder.forward(
-        {
-          origin: host.origin,
-          method: fields.ctx.method,
-          url: fields.ctx.url,
-          headers,
-          body: bodyOf(req),
-        },
+      await this.#o.forwarder.forward(
+        { origin: host.origin, method, url, headers, body: bodyOf(req) },
         res,
       );
       if (rule || Math.random() < this.#o.passSampleRate) {
-        this.#record(fields, host, rule, action, status);
+        this.#record(fields, host, rule, action);
       }
     } catch (err) {
       if (!(err instanceof OriginError)) throw err;
       this.#o.logger.warn(
-        { origin: host.origin.origin, reason: err.reason, rayId: fields.ctx.rayId },
+        { origin: host.origin.origin, reason: err.reason, rayId },
         'origin failed',
       );
-      sendDenial(res, req.headers, {
-        status: err.status,
-        reason: err.reason,
-        rayId: fields.ctx.rayId,
-        title: err.status === 504 ? 'Gateway timeout' : 'Bad gateway',
-      });
-      this.#record(fields, host, rule, action, err.status, err.reason);
+      const title = err.status === 504 ? 'Gateway timeout' : 'Bad gateway';
+      sendDenial(res, req.headers, { status: err.status, reason: err.reason, rayId, title });
+      this.#record(fields, host, rule, action, err.reason);
     }
   }
 
@@ -176,7 +208,6 @@ export class RequestHandler {
     host: HostSnapshot,
     rule: EdgeRule | undefined,
     action: string,
-    _status: number,
     reason = denialReason(fields),
   ): void {
     const { ctx } = fields;

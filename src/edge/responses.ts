@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Http2ServerResponse } from 'node:http2';
-import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 
 /** The edge's response object: HTTP/1.1 and HTTP/2 share the compatibility API. */
 export type EdgeResponse = ServerResponse | Http2ServerResponse;
@@ -48,6 +49,25 @@ export interface Denial {
  * expression, no certificate details, no origin.
  */
 export function sendDenial(res: EdgeResponse, headers: IncomingHttpHeaders, d: Denial): void {
+  const { type, body } = denialBody(headers, d);
+  send(res, d.status, type, body);
+}
+
+/**
+ * The same denial written straight onto a socket, for requests that left HTTP's response
+ * machinery (an `Upgrade` request); the connection is closed after it.
+ */
+export function writeRawDenial(socket: Duplex, headers: IncomingHttpHeaders, d: Denial): void {
+  if (socket.destroyed) return;
+  const { type, body } = denialBody(headers, d);
+  socket.end(
+    `HTTP/1.1 ${d.status} ${STATUS_CODES[d.status] ?? 'Error'}\r\n` +
+      `content-type: ${type}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+      `cache-control: no-store\r\ncf-ray: ${d.rayId}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
+
+function denialBody(headers: IncomingHttpHeaders, d: Denial): { type: string; body: string } {
   const message = reasonText(d.reason);
   let body: string;
   let type: string;
@@ -65,7 +85,7 @@ export function sendDenial(res: EdgeResponse, headers: IncomingHttpHeaders, d: D
       ray_id: d.rayId,
     })}\n`;
   }
-  send(res, d.status, type, body);
+  return { type, body };
 }
 
 /** A rule's custom block response (Cloudflare's `action_parameters.response`). */
