@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { Rule, RulesetInfo, Transaction, Zone } from '../store/index.ts';
+import type { Rule, RulesetInfo, Store, Transaction, Zone } from '../store/index.ts';
 import { recordChange } from './audit.ts';
 import { ApiError } from './errors.ts';
 import { validateExpression } from './expression-check.ts';
@@ -72,4 +72,33 @@ export async function auditRuleset(
     after: view(after),
   });
   return after;
+}
+
+/** Carries the result of a dry run out of the transaction that it rolls back. */
+class DryRun<T> extends Error {
+  constructor(readonly result: T) {
+    super('dry run');
+  }
+}
+
+/**
+ * Runs `fn` in one transaction, or with `dryRun` runs it and rolls everything back (rules,
+ * audit entry, configuration version) while still answering what it would have made:
+ * Cloudflare's `dry_run=true`, which must never change what the edges enforce.
+ */
+export async function transactionOrDryRun<T>(
+  store: Store,
+  dryRun: boolean | undefined,
+  fn: (tx: Transaction) => Promise<T>,
+): Promise<T> {
+  if (!dryRun) return store.transaction(fn);
+  try {
+    await store.transaction(async (tx) => {
+      throw new DryRun(await fn(tx));
+    });
+  } catch (err) {
+    if (err instanceof DryRun) return err.result as T;
+    throw err;
+  }
+  throw new Error('a dry run transaction returned instead of rolling back');
 }

@@ -332,6 +332,28 @@ describe('custom rules and legacy firewall rules through the official client', (
     );
   });
 
+  test('answers a dry run with what it would make and changes nothing', async () => {
+    const before = await rs(client.rulesets.phases.get(PHASE, { zone_id: zoneId }));
+    const version = await api.store.configVersion();
+    const audit = (await api.store.listAudit({ accountId: api.accountId })).total;
+    const dry = await rs(
+      client.rulesets.phases.update(PHASE, {
+        zone_id: zoneId,
+        dry_run: true,
+        rules: [{ action: 'block', expression: 'http.request.uri.path eq "/dry"' }],
+      }),
+    );
+    assert.deepEqual(
+      dry.rules.map((r) => r.expression),
+      ['http.request.uri.path eq "/dry"'],
+    );
+    assert.deepEqual(await rs(client.rulesets.phases.get(PHASE, { zone_id: zoneId })), before);
+    assert.equal(await api.store.configVersion(), version);
+    assert.equal((await api.store.listAudit({ accountId: api.accountId })).total, audit);
+    await client.rulesets.delete(before.id, { zone_id: zoneId, dry_run: true });
+    assert.ok((await api.store.listRules(zoneId)).length > 0);
+  });
+
   test('deploys a whole rule list as one configuration version', async () => {
     const versions: number[] = [];
     const stop = api.store.subscribe((change) => versions.push(change.version));

@@ -14,6 +14,7 @@ import {
   auditRuleset,
   checkExpressions,
   readZoneRules,
+  transactionOrDryRun,
   type ZoneRules,
 } from '../ruleset-writes.ts';
 import { pathParams } from '../schemas/common.ts';
@@ -108,20 +109,28 @@ export async function rulesetRoutes(app: FastifyInstance, { store }: RouteContex
   app.delete(
     byId,
     {
-      schema: { ...summary('Delete a ruleset and its rules'), params: rulesetParams },
+      schema: {
+        ...summary('Delete a ruleset and its rules'),
+        params: rulesetParams,
+        querystring: dryRunQuery,
+      },
       config: { need: edit },
     },
     deleteRuleset(store),
   );
 }
 
-type WithParams<P, B = undefined> = FastifyRequest<{ Params: P; Body: B }>;
+type WithParams<P, B = undefined> = FastifyRequest<{
+  Params: P;
+  Body: B;
+  Querystring: { dry_run?: boolean };
+}>;
 
 function createRuleset(store: Store) {
   return async (request: WithParams<{ zone_id: string }, RulesetBody>) => {
     checkKindAndPhase(request.body);
     const zone = zoneOf(request);
-    const result = await store.transaction(async (tx) => {
+    const result = await transactionOrDryRun(store, request.query.dry_run, async (tx) => {
       if (await tx.getRuleset(zone.id)) {
         throw new ApiError('conflict', `zone ${zone.id} already has a ${CUSTOM_PHASE} ruleset`);
       }
@@ -135,7 +144,7 @@ function replaceEntrypoint(store: Store) {
   return async (request: WithParams<PhaseParams, RulesetBody>) => {
     checkKindAndPhase({ phase: request.params.phase });
     const zone = zoneOf(request);
-    const result = await store.transaction((tx) =>
+    const result = await transactionOrDryRun(store, request.query.dry_run, (tx) =>
       replaceRuleset(tx, request, zone, request.body, 'update'),
     );
     return success(rulesetView(result.info!, result.rules));
@@ -154,7 +163,7 @@ function replaceById(store: Store) {
   return async (request: WithParams<RulesetParams, RulesetBody>) => {
     checkKindAndPhase(request.body);
     const zone = zoneOf(request);
-    const result = await store.transaction(async (tx) => {
+    const result = await transactionOrDryRun(store, request.query.dry_run, async (tx) => {
       mustBeRuleset(await readZoneRules(tx, zone.id), request.params);
       return replaceRuleset(tx, request, zone, request.body, 'update');
     });
@@ -165,7 +174,7 @@ function replaceById(store: Store) {
 function deleteRuleset(store: Store) {
   return async (request: WithParams<RulesetParams>, reply: FastifyReply) => {
     const zone = zoneOf(request);
-    await store.transaction(async (tx) => {
+    await transactionOrDryRun(store, request.query.dry_run, async (tx) => {
       const before = await readZoneRules(tx, zone.id);
       mustBeRuleset(before, request.params);
       await tx.deleteRuleset(zone.id);
