@@ -5,6 +5,7 @@ import type {
   CertificateAuthority,
   ClientCertificate,
   ClientCertificateStatus,
+  CustomCertificate,
   ConfigChange,
   Filter,
   FirewallEvent,
@@ -33,6 +34,12 @@ export type NewCertificateAuthority = Pick<
 > & { id?: string };
 export type CertificateAuthorityPatch = Partial<
   Pick<CertificateAuthority, 'name' | 'crlNumber' | 'crlDer'>
+>;
+export type NewCustomCertificate = Omit<CustomCertificate, 'id' | 'uploadedOn' | 'modifiedOn'> & {
+  id?: string;
+};
+export type CustomCertificatePatch = Partial<
+  Omit<CustomCertificate, 'id' | 'zoneId' | 'uploadedOn' | 'modifiedOn'>
 >;
 export type NewClientCertificate = Omit<
   ClientCertificate,
@@ -155,6 +162,12 @@ export interface StoreData {
   ): Promise<ClientCertificate>;
   /** Serials (uppercase hex) of every revoked or pending-revocation certificate of a CA. */
   listRevokedSerials(certificateAuthorityId: string): Promise<string[]>;
+
+  createCustomCertificate(input: NewCustomCertificate): Promise<CustomCertificate>;
+  getCustomCertificate(id: string): Promise<CustomCertificate | undefined>;
+  listCustomCertificates(zoneId: string): Promise<CustomCertificate[]>;
+  updateCustomCertificate(id: string, patch: CustomCertificatePatch): Promise<CustomCertificate>;
+  deleteCustomCertificate(id: string): Promise<void>;
 
   createRule(input: NewRule): Promise<Rule>;
   getRule(id: string): Promise<Rule | undefined>;

@@ -55,6 +55,27 @@ export interface CertificateAuthority {
   modifiedOn: string;
 }
 
+/** A server certificate uploaded for a zone's hosts (Cloudflare's custom certificates). */
+export interface CustomCertificate {
+  id: string;
+  zoneId: string;
+  /** PEM of the certificate followed by its chain. */
+  certificatePem: string;
+  /** The private key sealed under the master key. */
+  sealedPrivateKey: Uint8Array;
+  /** The DNS names the certificate covers (its subjectAltName), wildcards included. */
+  hosts: string[];
+  issuer: string;
+  signature: string;
+  /** `ubiquitous`, `optimal` or `force`, as Cloudflare names the chain choice. */
+  bundleMethod: string;
+  /** Higher wins when two certificates cover a host. */
+  priority: number;
+  expiresOn: string;
+  uploadedOn: string;
+  modifiedOn: string;
+}
+
 export type ClientCertificateStatus =
   'active' | 'pending_revocation' | 'revoked' | 'pending_reactivation';
 
@@ -241,6 +262,7 @@ export type ResourceType =
   | 'host'
   | 'certificate_authority'
   | 'client_certificate'
+  | 'custom_certificate'
   | 'rule'
   | 'ruleset'
   | 'list'

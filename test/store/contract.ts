@@ -227,6 +227,50 @@ export function storeContract(name: string, harness: StoreHarness): void {
     });
   });
 
+  describe(`${name} store: custom certificates`, () => {
+    it('keeps uploaded server certificates per zone, highest priority first', async (s) => {
+      const z = await seedZone(s);
+      const base = {
+        zoneId: z.id,
+        certificatePem: 'pem',
+        sealedPrivateKey: new Uint8Array([9, 8, 7]),
+        issuer: 'CN=Public CA',
+        signature: 'ECDSAWithSHA256',
+        bundleMethod: 'ubiquitous',
+        expiresOn: '2027-01-01T00:00:00Z',
+      };
+      const low = await s.createCustomCertificate({
+        ...base,
+        hosts: ['*.example.com'],
+        priority: 0,
+      });
+      const high = await s.createCustomCertificate({
+        ...base,
+        hosts: ['api.example.com'],
+        priority: 5,
+      });
+      assert.deepEqual(low.sealedPrivateKey, new Uint8Array([9, 8, 7]));
+      assert.deepEqual(
+        (await s.listCustomCertificates(z.id)).map((c) => c.id),
+        [high.id, low.id],
+      );
+      const version = await s.configVersion();
+      const moved = await s.updateCustomCertificate(low.id, {
+        priority: 10,
+        hosts: ['example.com'],
+      });
+      assert.deepEqual(moved.hosts, ['example.com']);
+      assert.equal(await s.configVersion(), version + 1);
+      assert.deepEqual(
+        (await s.listCustomCertificates(z.id)).map((c) => c.id),
+        [low.id, high.id],
+      );
+      await s.deleteCustomCertificate(high.id);
+      assert.equal(await s.getCustomCertificate(high.id), undefined);
+      await rejectsWith(s.deleteCustomCertificate(high.id), StoreErrorCode.NotFound);
+    });
+  });
+
   describe(`${name} store: rules`, () => {
     const ids = async (s: Store, zoneId: string) => (await s.listRules(zoneId)).map((r) => r.ref);
 

@@ -3,17 +3,20 @@ import { newId, newUuid, nowIso } from '../ids.ts';
 import type {
   CertificateAuthorityPatch,
   ClientCertificateQuery,
+  CustomCertificatePatch,
   NewCertificateAuthority,
   NewClientCertificate,
+  NewCustomCertificate,
 } from '../store.ts';
 import type {
   CertificateAuthority,
   ClientCertificate,
   ClientCertificateStatus,
+  CustomCertificate,
   Page,
 } from '../types.ts';
 import { OperationalData } from './operational-data.ts';
-import { toCertificateAuthority, toClientCertificate } from './rows.ts';
+import { toCertificateAuthority, toClientCertificate, toCustomCertificate } from './rows.ts';
 import { limits } from './statements.ts';
 
 /** Statuses in which the edge must treat a certificate as revoked. */
@@ -169,5 +172,76 @@ export class CertificateData extends OperationalData {
        ORDER BY serial_number`,
       certificateAuthorityId,
     ).map((r) => r.serial_number as string);
+  }
+
+  async createCustomCertificate(input: NewCustomCertificate): Promise<CustomCertificate> {
+    const id = input.id ?? newId();
+    const now = nowIso();
+    const seq = this.count('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM custom_certificates');
+    this.run(
+      `custom certificate for ${input.hosts[0] ?? 'no host'}`,
+      `INSERT INTO custom_certificates (id, zone_id, certificate_pem, sealed_private_key, hosts,
+         issuer, signature, bundle_method, priority, expires_on, uploaded_on, modified_on, seq)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      id,
+      input.zoneId,
+      input.certificatePem,
+      input.sealedPrivateKey,
+      JSON.stringify(input.hosts),
+      input.issuer,
+      input.signature,
+      input.bundleMethod,
+      input.priority,
+      input.expiresOn,
+      now,
+      now,
+      seq,
+    );
+    this.ctx.record({ type: 'custom_certificate', id, zoneId: input.zoneId, op: 'create' });
+    return this.must(await this.getCustomCertificate(id), 'custom certificate', id);
+  }
+
+  async getCustomCertificate(id: string): Promise<CustomCertificate | undefined> {
+    const row = this.get('SELECT * FROM custom_certificates WHERE id = ?', id);
+    return row && toCustomCertificate(row);
+  }
+
+  async listCustomCertificates(zoneId: string): Promise<CustomCertificate[]> {
+    return this.all(
+      'SELECT * FROM custom_certificates WHERE zone_id = ? ORDER BY priority DESC, seq',
+      zoneId,
+    ).map(toCustomCertificate);
+  }
+
+  async updateCustomCertificate(
+    id: string,
+    patch: CustomCertificatePatch,
+  ): Promise<CustomCertificate> {
+    const cert = this.must(await this.getCustomCertificate(id), 'custom certificate', id);
+    const next = { ...cert, ...patch };
+    this.run(
+      `custom certificate ${id}`,
+      `UPDATE custom_certificates SET certificate_pem = ?, sealed_private_key = ?, hosts = ?,
+         issuer = ?, signature = ?, bundle_method = ?, priority = ?, expires_on = ?,
+         modified_on = ? WHERE id = ?`,
+      next.certificatePem,
+      next.sealedPrivateKey,
+      JSON.stringify(next.hosts),
+      next.issuer,
+      next.signature,
+      next.bundleMethod,
+      next.priority,
+      next.expiresOn,
+      nowIso(),
+      id,
+    );
+    this.ctx.record({ type: 'custom_certificate', id, zoneId: cert.zoneId, op: 'update' });
+    return this.must(await this.getCustomCertificate(id), 'custom certificate', id);
+  }
+
+  async deleteCustomCertificate(id: string): Promise<void> {
+    const cert = this.must(await this.getCustomCertificate(id), 'custom certificate', id);
+    this.run(`custom certificate ${id}`, 'DELETE FROM custom_certificates WHERE id = ?', id);
+    this.ctx.record({ type: 'custom_certificate', id, zoneId: cert.zoneId, op: 'delete' });
   }
 }

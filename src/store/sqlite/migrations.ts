@@ -206,4 +206,26 @@ export const sqliteMigrations: readonly Migration[] = [
       CREATE INDEX filters_zone ON filters(zone_id, seq);
     `,
   },
+  {
+    version: 4,
+    name: 'custom certificates',
+    sql: `
+      CREATE TABLE custom_certificates (
+        id TEXT PRIMARY KEY,
+        zone_id TEXT NOT NULL REFERENCES zones(id),
+        certificate_pem TEXT NOT NULL,
+        sealed_private_key BLOB NOT NULL,
+        hosts TEXT NOT NULL,
+        issuer TEXT NOT NULL,
+        signature TEXT NOT NULL,
+        bundle_method TEXT NOT NULL,
+        priority INTEGER NOT NULL DEFAULT 0,
+        expires_on TEXT NOT NULL,
+        uploaded_on TEXT NOT NULL,
+        modified_on TEXT NOT NULL,
+        seq INTEGER NOT NULL
+      );
+      CREATE INDEX custom_certificates_zone ON custom_certificates(zone_id, seq);
+    `,
+  },
 ];

@@ -4,6 +4,7 @@ import type {
   AuditEntry,
   CertificateAuthority,
   ClientCertificate,
+  CustomCertificate,
   Filter,
   FirewallEvent,
   Host,
@@ -84,6 +85,21 @@ export const toClientCertificate = (r: Row): ClientCertificate => ({
   details: json(r.details),
   sealedPrivateKey: bytesOrNull(r.sealed_private_key),
   statusVersion: r.status_version as number,
+});
+
+export const toCustomCertificate = (r: Row): CustomCertificate => ({
+  id: str(r.id),
+  zoneId: str(r.zone_id),
+  certificatePem: str(r.certificate_pem),
+  sealedPrivateKey: new Uint8Array(r.sealed_private_key as Buffer),
+  hosts: json(r.hosts),
+  issuer: str(r.issuer),
+  signature: str(r.signature),
+  bundleMethod: str(r.bundle_method),
+  priority: r.priority as number,
+  expiresOn: str(r.expires_on),
+  uploadedOn: str(r.uploaded_on),
+  modifiedOn: str(r.modified_on),
 });
 
 export const toRule = (r: Row): Rule => ({
