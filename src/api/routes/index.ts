@@ -7,12 +7,15 @@ import { clientCertificateRoutes } from './client-certificates.ts';
 import { filterRoutes } from './filters.ts';
 import { firewallRuleRoutes } from './firewall-rules.ts';
 import { hostRoutes } from './hosts.ts';
+import { hostnameAssociationRoutes } from './hostname-associations.ts';
 import { listItemRoutes } from './list-items.ts';
 import { listRoutes } from './lists.ts';
 import { managedCaRoutes } from './managed-ca.ts';
+import { mtlsCertificateRoutes } from './mtls-certificates.ts';
 import { rulesetRuleRoutes } from './ruleset-rules.ts';
 import { rulesetVersionRoutes } from './ruleset-versions.ts';
 import { rulesetRoutes } from './rulesets.ts';
+import { uploadedCrlRoutes } from './uploaded-crl.ts';
 import { userTokenRoutes } from './user-tokens.ts';
 import { validateExprRoutes } from './validate-expr.ts';
 import { zoneRoutes } from './zones.ts';
@@ -59,4 +62,7 @@ export async function apiRoutes(app: FastifyInstance, options: RouteContext): Pr
   await app.register(listItemRoutes, ctx);
   await app.register(clientCertificateRoutes, ctx);
   await app.register(managedCaRoutes, ctx);
+  await app.register(hostnameAssociationRoutes, ctx);
+  await app.register(mtlsCertificateRoutes, ctx);
+  await app.register(uploadedCrlRoutes, ctx);
 }
