@@ -1,3 +1,4 @@
+import { PemLabel, decodePemAll, parseCrl } from '../pki/index.ts';
 import { compileRuleset, parseExpression, type Expression } from '../rules/index.ts';
 import type { Host, Rule, Store, Transaction, Zone } from '../store/index.ts';
 import type {
@@ -70,10 +71,14 @@ async function readAll(tx: Transaction) {
   }
   const accountOf = new Map(zones.map(({ zone }) => [zone.id, zone.accountId]));
   const cas = new Map<string, TrustedCa>();
+  const uploadedCrls = new Map<string, Uint8Array>();
   const managedCa = new Map<string, TrustedCa | undefined>();
   for (const accountId of new Set(accountOf.values())) {
     const list = await tx.listCertificateAuthorities(accountId);
-    for (const ca of list) cas.set(ca.id, { id: ca.id, pem: ca.certificatePem });
+    for (const ca of list) {
+      cas.set(ca.id, { id: ca.id, pem: ca.certificatePem });
+      if (ca.kind === 'uploaded' && ca.crlDer) uploadedCrls.set(ca.id, ca.crlDer);
+    }
     const managed = list.find((ca) => ca.kind === 'managed');
     managedCa.set(accountId, managed && cas.get(managed.id));
   }
@@ -84,9 +89,30 @@ async function readAll(tx: Transaction) {
   const revoked = new Map<string, readonly string[]>();
   for (const host of hosts) {
     const ca = host.mtlsEnabled ? trustedCaFor(host) : undefined;
-    if (ca && !revoked.has(ca.id)) revoked.set(ca.id, await tx.listRevokedSerials(ca.id));
+    if (ca && !revoked.has(ca.id)) {
+      const serials = await tx.listRevokedSerials(ca.id);
+      const crl = uploadedCrls.get(ca.id);
+      revoked.set(ca.id, crl ? [...serials, ...(await uploadedCrlSerials(crl, ca))] : serials);
+    }
   }
   return { version, zones, hosts, revoked, trustedCaFor };
+}
+
+/**
+ * The serials of the CRL uploaded for an uploaded CA. The API verified it against the CA on
+ * upload; it is verified again so that only a CRL the CA signed ever revokes anything.
+ * TODO(perf): the CRL is parsed and verified on every rebuild, not only when it changes.
+ */
+async function uploadedCrlSerials(der: Uint8Array, ca: TrustedCa): Promise<string[]> {
+  const what = `certificate authority ${ca.id}`;
+  for (const caDer of decodePemAll(ca.pem, PemLabel.CERTIFICATE, what)) {
+    try {
+      return (await parseCrl(der, caDer)).entries.map((e) => e.serialNumber);
+    } catch {
+      // Another certificate of the bundle may be the one that issued the CRL.
+    }
+  }
+  throw new ConfigurationError(`the CRL stored for ${what} is not signed by it`);
 }
 
 function zoneSnapshot(zone: Zone, stored: Rule[], previous?: ZoneSnapshot): ZoneSnapshot {
