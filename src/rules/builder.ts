@@ -43,6 +43,38 @@ export interface BuilderRow {
   value: string | number | boolean | (string | number)[];
 }
 
+/**
+ * The operators the builder offers for a field of each type, in dropdown order. A Bool field
+ * takes `eq` with `true` or `false`; Array and Map fields are not offered by the builder.
+ */
+export const BUILDER_OPERATORS: Readonly<
+  Record<'Bytes' | 'Int' | 'Ip' | 'Bool', readonly BuilderOperator[]>
+> = {
+  Bytes: [
+    'eq',
+    'ne',
+    'contains',
+    'not_contains',
+    'matches',
+    'not_matches',
+    'wildcard',
+    'strict_wildcard',
+    'starts_with',
+    'not_starts_with',
+    'ends_with',
+    'not_ends_with',
+    'in',
+    'not_in',
+    'lt',
+    'le',
+    'gt',
+    'ge',
+  ],
+  Int: ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'in', 'not_in'],
+  Ip: ['eq', 'ne', 'in', 'not_in'],
+  Bool: ['eq'],
+};
+
 /** How the rows are joined. */
 export type BuilderJoiner = 'and' | 'or';
 

@@ -4,6 +4,7 @@
  */
 export type { ComparisonOp, LogicalOp, Node, Rhs, SetItem, Span, ValueNode } from './ast.ts';
 export {
+  BUILDER_OPERATORS,
   fromBuilderRows,
   toBuilderRows,
   type BuilderJoiner,

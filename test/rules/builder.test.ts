@@ -1,6 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  BUILDER_OPERATORS,
+  cloudflareScheme,
   formatExpression,
   fromBuilderRows,
   parseExpression,
@@ -106,5 +108,23 @@ describe('expression builder rows', () => {
       () => fromBuilderRows([{ field: 'http.nope', operator: 'eq', value: 'x' }], 'and'),
       { name: 'RuleError', kind: 'UnknownField' },
     );
+  });
+
+  test('every operator the builder offers for a field builds a valid expression', () => {
+    const sample = { Bytes: 'x', Int: 443, Ip: '192.0.2.1', Bool: true } as const;
+    for (const field of cloudflareScheme.fields()) {
+      const kind = field.type.kind;
+      if (kind === 'Array' || kind === 'Map') continue;
+      for (const operator of BUILDER_OPERATORS[kind]) {
+        const value = operator.endsWith('in') ? [sample[kind] as string | number] : sample[kind];
+        const rows: BuilderRow[] = [{ field: field.name, operator, value }];
+        const expr = fromBuilderRows(rows, 'and');
+        assert.deepEqual(
+          toBuilderRows(expr),
+          { ok: true, rows, joiner: 'and' },
+          `${field.name} ${operator}`,
+        );
+      }
+    }
   });
 });

@@ -177,31 +177,35 @@ describe('properties', () => {
   test('a compiled ruleset answers like evaluating its rules one by one', () => {
     const rule = fc.tuple(expr, fc.constantFrom('block', 'log', 'skip', 'log'), fc.boolean());
     fc.assert(
-      fc.property(fc.array(rule, { minLength: 1, maxLength: 120, size: 'max' }), values, (specs, fields) => {
-        const rules = specs.map(([text, action, enabled], i) => ({
-          id: `r${i}`,
-          action,
-          enabled,
-          expression: parseExpression(text, opts),
-        }));
-        const src = fieldsFromObject(fields);
-        const logged: string[] = [];
-        let terminating: string | undefined;
-        for (const r of rules) {
-          if (!r.enabled || !interpret(r.expression, src)) continue;
-          if (r.action === 'log') logged.push(r.id);
-          else {
-            terminating = r.id;
-            break;
+      fc.property(
+        fc.array(rule, { minLength: 1, maxLength: 120, size: 'max' }),
+        values,
+        (specs, fields) => {
+          const rules = specs.map(([text, action, enabled], i) => ({
+            id: `r${i}`,
+            action,
+            enabled,
+            expression: parseExpression(text, opts),
+          }));
+          const src = fieldsFromObject(fields);
+          const logged: string[] = [];
+          let terminating: string | undefined;
+          for (const r of rules) {
+            if (!r.enabled || !interpret(r.expression, src)) continue;
+            if (r.action === 'log') logged.push(r.id);
+            else {
+              terminating = r.id;
+              break;
+            }
           }
-        }
-        const result = compileRuleset(rules)(src);
-        assert.equal(result.terminating?.id, terminating);
-        assert.deepEqual(
-          result.logged.map((r) => r.id),
-          logged,
-        );
-      }),
+          const result = compileRuleset(rules)(src);
+          assert.equal(result.terminating?.id, terminating);
+          assert.deepEqual(
+            result.logged.map((r) => r.id),
+            logged,
+          );
+        },
+      ),
       { numRuns: 60 },
     );
   });
