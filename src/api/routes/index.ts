@@ -3,6 +3,7 @@ import type { Store } from '../../store/index.ts';
 import { openApiRoutes } from '../openapi.ts';
 import { accountRoutes } from './accounts.ts';
 import { auditLogRoutes } from './audit-logs.ts';
+import { clientCertificateBundleRoutes } from './client-certificate-bundles.ts';
 import { clientCertificateRoutes } from './client-certificates.ts';
 import { filterRoutes } from './filters.ts';
 import { firewallRuleRoutes } from './firewall-rules.ts';
@@ -65,4 +66,5 @@ export async function apiRoutes(app: FastifyInstance, options: RouteContext): Pr
   await app.register(hostnameAssociationRoutes, ctx);
   await app.register(mtlsCertificateRoutes, ctx);
   await app.register(uploadedCrlRoutes, ctx);
+  await app.register(clientCertificateBundleRoutes, ctx);
 }
