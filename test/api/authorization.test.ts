@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { RouteOptions } from 'fastify';
 import { hashTokenSecret } from '../../src/api/tokens.ts';
+import { RESOURCES } from '../../src/api/permissions.ts';
 import type { RouteNeed } from '../../src/api/route-guard.ts';
 import type { TokenPolicy } from '../../src/store/index.ts';
 import { startTestApi, type TestApi } from '../helpers/api.ts';
@@ -102,15 +103,7 @@ describe('authorization of every route', () => {
       {
         effect: 'allow',
         scopes: ['*'],
-        permissions: [
-          'account:read',
-          'zone:read',
-          'host:read',
-          'firewall:read',
-          'lists:read',
-          'tokens:read',
-          'audit:read',
-        ],
+        permissions: RESOURCES.map((r) => `${r}:read`),
       },
     ]);
     await token('nothing', [{ effect: 'allow', scopes: ['*'], permissions: [] }]);
