@@ -1,0 +1,416 @@
+/**
+ * The edge benchmark: Portcullis's edge against nginx on the same machine, side by side.
+ *
+ *   npm run bench:edge                       (about 3 minutes)
+ *   npm run bench:edge -- --profile          (CPU profiles of the edge under load instead)
+ *
+ * One origin (a small nginx) serves both proxies; nginx is configured as the same mTLS proxy
+ * as Portcullis's demo host (nginx-proxy.conf). Each round measures both sides one after the
+ * other, the order alternating: keep-alive requests/s and requests per proxy CPU-second (wrk),
+ * full handshakes per proxy CPU-second (openssl s_time -new), and p99 latency at half of the
+ * side's own keep-alive rate. The figures are the medians of the rounds; the time from a
+ * revocation to the first blocked request is measured once at the end. Settings come from the
+ * environment: BENCH_WORKERS (edge workers and nginx workers, default 1), BENCH_ROUNDS
+ * (default 3), BENCH_SECONDS (per measurement, default 5), BENCH_CONNECTIONS (default 50).
+ */
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, release, tmpdir } from 'node:os';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  handshakes,
+  keepAlive,
+  pacedKeepAlive,
+  type ClientIdentity,
+  type Target,
+  type WrkOptions,
+} from './load.ts';
+import { reloadNginx, renderTemplate, startNginx } from './nginx.ts';
+import {
+  DEMO_HOST,
+  pointDemoAt,
+  shareMaterial,
+  startPortcullis,
+  type DemoIds,
+  type Portcullis,
+  type SharedMaterial,
+} from './portcullis.ts';
+import { Prober, untilBlocked } from './probe.ts';
+import { stop, stopAll, treeSize, type Started } from './processes.ts';
+import { formatSummary, summarise } from './profile-summary.ts';
+import {
+  figuresOf,
+  formatTable,
+  ratios,
+  SIDES,
+  type Revocation,
+  type Round,
+  type Side,
+  type SideRound,
+} from './report.ts';
+import { buildShim, ensureTools, versions } from './tools.ts';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const REPO = resolve(HERE, '..', '..');
+
+const settings = {
+  workers: intFromEnv('BENCH_WORKERS', 1),
+  rounds: intFromEnv('BENCH_ROUNDS', 3),
+  seconds: intFromEnv('BENCH_SECONDS', 5),
+  connections: intFromEnv('BENCH_CONNECTIONS', 50),
+  /** wrk threads: one per core, as the load generator shares the machine. */
+  threads: Math.min(cpus().length, 4),
+};
+
+function intFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name}=${raw}: expected a positive integer`);
+  return n;
+}
+
+const log = (line: string) => console.log(`[bench:edge] ${line}`);
+
+/** A port that was free a moment ago on 127.0.0.1. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const address = server.address();
+  await new Promise((r) => server.close(r));
+  if (typeof address !== 'object' || !address) throw new Error('no free port');
+  return address.port;
+}
+
+/** Everything started for a comparison run. */
+interface Setup {
+  dir: string;
+  origin: Started;
+  originPort: number;
+  portcullis: Portcullis;
+  demo: DemoIds;
+  nginx: Started;
+  material: SharedMaterial;
+  identity: ClientIdentity;
+  targets: Record<Side, Target>;
+  portcullisProcesses: number;
+}
+
+async function setUp(dir: string): Promise<Setup> {
+  await ensureTools(log);
+  const shim = await buildShim(HERE, dir);
+  const [originPort, proxyPort, apiPort, edgePort] = await Promise.all(
+    Array.from({ length: 4 }, freePort),
+  );
+  const origin = await startNginx(
+    'origin',
+    dir,
+    renderTemplate(join(HERE, 'nginx-origin.conf'), { DIR: dir, ORIGIN_PORT: String(originPort) }),
+    originPort!,
+  );
+  log(`origin (nginx, 1 worker) on 127.0.0.1:${originPort}`);
+
+  const dataDir = join(dir, 'portcullis-data');
+  const portcullis = await startPortcullis({
+    repoRoot: REPO,
+    dataDir,
+    apiPort: apiPort!,
+    edgePort: edgePort!,
+    workers: settings.workers,
+  });
+  const demo = await pointDemoAt(portcullis, `http://127.0.0.1:${originPort}`);
+  const material = await shareMaterial(portcullis, dataDir, dir);
+  const portcullisProcesses = treeSize(portcullis.process.pid);
+  log(`portcullis on 127.0.0.1:${edgePort} (${portcullisProcesses} process(es))`);
+
+  const nginx = await startNginx(
+    'proxy',
+    dir,
+    renderTemplate(join(HERE, 'nginx-proxy.conf'), {
+      DIR: dir,
+      WORKERS: String(settings.workers),
+      ORIGIN_PORT: String(originPort),
+      PROXY_PORT: String(proxyPort),
+    }),
+    proxyPort!,
+  );
+  log(`nginx on 127.0.0.1:${proxyPort} (${settings.workers} worker(s))`);
+
+  return {
+    dir,
+    origin,
+    originPort: originPort!,
+    portcullis,
+    demo,
+    nginx,
+    material,
+    identity: {
+      shim,
+      certPath: material.clientCertPath,
+      keyPath: material.clientKeyPath,
+      sni: DEMO_HOST,
+    },
+    targets: {
+      portcullis: { name: 'portcullis', port: edgePort!, pid: portcullis.process.pid },
+      nginx: { name: 'nginx', port: proxyPort!, pid: nginx.pid },
+    },
+    portcullisProcesses,
+  };
+}
+
+/**
+ * Before anything is measured, both proxies must give the same answers: 200 from the origin
+ * with the demo certificate, 403 without one.
+ */
+async function checkEquivalence(s: Setup): Promise<void> {
+  for (const side of SIDES) {
+    const port = s.targets[side].port;
+    const base = { port, sni: DEMO_HOST, caPath: s.material.edgeCaPath };
+    const withCert = new Prober({
+      ...base,
+      certPath: s.material.clientCertPath,
+      keyPath: s.material.clientKeyPath,
+    });
+    const without = new Prober(base);
+    try {
+      const ok = await withCert.get('/');
+      const denied = await without.get('/');
+      if (ok.status !== 200 || !ok.body.includes('hello from origin') || denied.status !== 403) {
+        throw new Error(
+          `${side} does not behave as the demo host: with the certificate ${ok.status}, ` +
+            `without ${denied.status} ${denied.body}`,
+        );
+      }
+    } finally {
+      withCert.close();
+      without.close();
+    }
+  }
+  log('both proxies answer 200 with the demo certificate and 403 without');
+}
+
+async function measureSide(s: Setup, side: Side): Promise<SideRound> {
+  const target = s.targets[side];
+  const wrk: WrkOptions = {
+    seconds: settings.seconds,
+    connections: settings.connections,
+    threads: settings.threads,
+  };
+  // Warm-up: connections opened, JIT compiled, pools filled.
+  await keepAlive(target, s.identity, HERE, { ...wrk, seconds: 1 });
+  const ka = await keepAlive(target, s.identity, HERE, wrk);
+  const hs = await handshakes(target, s.identity, settings.seconds, 2 * settings.workers + 2);
+  const half = await pacedKeepAlive(target, s.identity, HERE, ka.rps / 2, {
+    seconds: settings.seconds,
+    connections: settings.connections,
+    threads: settings.threads,
+  });
+  log(
+    `  ${side.padEnd(10)} ${ka.rps.toFixed(0)} req/s (${ka.rpsPerCpu.toFixed(0)}/CPU-s, ` +
+      `${ka.errors} errors), ${hs.perSecond.toFixed(0)} handshakes/s ` +
+      `(${hs.perCpuSecond.toFixed(0)}/CPU-s), p99 ${half.p99Ms.toFixed(2)} ms ` +
+      `at ${half.rps.toFixed(0)} req/s`,
+  );
+  if (ka.errors > 0) log(`  ${side}: wrk reported ${ka.errors} errors or non-2xx answers`);
+  return { keepAlive: ka, handshakes: hs, halfLoad: half };
+}
+
+/** Revokes the demo certificate on one side and times the first 403 its client gets. */
+async function measureRevocation(s: Setup, side: Side): Promise<Revocation> {
+  const prober = new Prober({
+    port: s.targets[side].port,
+    sni: DEMO_HOST,
+    caPath: s.material.edgeCaPath,
+    certPath: s.material.clientCertPath,
+    keyPath: s.material.clientKeyPath,
+  });
+  try {
+    const before = await prober.get('/');
+    if (before.status !== 200) throw new Error(`${side}: ${before.status} before revocation`);
+    let how: string;
+    let revoke: () => Promise<void>;
+    if (side === 'nginx') {
+      how = 'new CRL written, then SIGHUP (reload) to the nginx master';
+      revoke = async () => {
+        await s.material.writeCrl([s.material.clientSerial]);
+        reloadNginx(s.nginx);
+      };
+    } else {
+      const path = `/zones/${s.demo.zoneId}/client_certificates/${s.material.clientCertId}`;
+      const probe = await s.portcullis.api('GET', path);
+      if (probe.status === 404 && !probe.success) {
+        return { ms: null, onOpenConnection: null, how: `not measured: GET ${path} is 404` };
+      }
+      // The demo rule blocks unverified certificates only; nginx's CRL check makes a revoked
+      // certificate unverified, so Portcullis gets the rule that blocks revoked ones.
+      const rule = await s.portcullis.api('POST', `/zones/${s.demo.zoneId}/firewall/rules`, [
+        {
+          filter: { expression: 'cf.tls_client_auth.cert_revoked' },
+          action: 'block',
+          description: 'benchmark: block revoked certificates',
+        },
+      ]);
+      if (!rule.success)
+        throw new Error(`adding the revocation rule: ${JSON.stringify(rule.errors)}`);
+      const warm = await prober.get('/');
+      if (warm.status !== 200) throw new Error(`portcullis: ${warm.status} before revocation`);
+      how = `DELETE ${path.replace(/\/[^/]+$/, '/{id}')} (the API answers once applied)`;
+      revoke = async () => {
+        const revoked = await s.portcullis.api('DELETE', path);
+        if (!revoked.success) throw new Error(`revoking: ${JSON.stringify(revoked.errors)}`);
+      };
+    }
+    const since = performance.now();
+    const [, blocked] = await Promise.all([revoke(), untilBlocked(prober, since, 15_000)]);
+    if (!blocked) return { ms: null, onOpenConnection: null, how: `${how}: never blocked in 15 s` };
+    return { ms: blocked.ms, onOpenConnection: blocked.reused, how };
+  } finally {
+    prober.close();
+  }
+}
+
+async function compare(dir: string): Promise<void> {
+  const startedAt = new Date();
+  const loadBefore = loadavg();
+  const s = await setUp(dir);
+  await checkEquivalence(s);
+  const rounds: Round[] = [];
+  for (let i = 0; i < settings.rounds; i++) {
+    log(`round ${i + 1} of ${settings.rounds}`);
+    const order = i % 2 === 0 ? SIDES : [...SIDES].reverse();
+    const round: Partial<Round> = {};
+    for (const side of order) round[side] = await measureSide(s, side);
+    rounds.push(round as Round);
+  }
+  log('revocation');
+  const revocation = {
+    nginx: await measureRevocation(s, 'nginx'),
+    portcullis: await measureRevocation(s, 'portcullis'),
+  };
+  const loadAfter = loadavg();
+  const tools = await versions();
+  await stopAll();
+
+  const figures = {
+    portcullis: figuresOf(rounds, 'portcullis', revocation.portcullis),
+    nginx: figuresOf(rounds, 'nginx', revocation.nginx),
+  };
+  console.log('');
+  console.log(formatTable(figures.portcullis, figures.nginx));
+  console.log('');
+  for (const side of SIDES) console.log(`revocation, ${side}: ${revocation[side].how}`);
+
+  const result = {
+    date: startedAt.toISOString(),
+    machine: {
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
+      kernel: release(),
+      loadAverageBefore: loadBefore,
+      loadAverageAfter: loadAfter,
+    },
+    versions: tools,
+    settings: {
+      ...settings,
+      handshakeClients: 2 * settings.workers + 2,
+      portcullisProcesses: s.portcullisProcesses,
+      loadGenerator:
+        'wrk 4 (keep-alive, HTTP/1.1) and openssl s_time -new, via client-cert-shim.so',
+      origin: 'nginx, 1 worker, return 200 (18 bytes), keep-alive',
+    },
+    figures,
+    ratios: ratios(figures.portcullis, figures.nginx),
+    revocation,
+    rounds,
+  };
+  const outDir = join(REPO, 'bench', 'results');
+  mkdirSync(outDir, { recursive: true });
+  const out = join(outDir, `edge-${startedAt.toISOString().slice(0, 10)}.json`);
+  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+  log(`results written to ${out}`);
+}
+
+/**
+ * Runs the edge under `node --cpu-prof` twice, once under keep-alive load and once under
+ * full handshakes, and summarises where the time goes.
+ */
+async function profile(dir: string): Promise<void> {
+  await ensureTools(log);
+  const shim = await buildShim(HERE, dir);
+  const originPort = await freePort();
+  await startNginx(
+    'origin',
+    dir,
+    renderTemplate(join(HERE, 'nginx-origin.conf'), { DIR: dir, ORIGIN_PORT: String(originPort) }),
+    originPort,
+  );
+  const seconds = Math.max(settings.seconds, 10);
+  for (const load of ['keep-alive', 'handshakes'] as const) {
+    const profileDir = join(dir, `profile-${load}`);
+    const dataDir = join(dir, `data-${load}`);
+    const [apiPort, edgePort] = [await freePort(), await freePort()];
+    const p = await startPortcullis({
+      repoRoot: REPO,
+      dataDir,
+      apiPort,
+      edgePort,
+      workers: settings.workers,
+      nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profileDir],
+    });
+    await pointDemoAt(p, `http://127.0.0.1:${originPort}`);
+    const identity: ClientIdentity = {
+      shim,
+      certPath: join(dataDir, 'demo', 'client.pem'),
+      keyPath: join(dataDir, 'demo', 'client.key'),
+      sni: DEMO_HOST,
+    };
+    const target: Target = { name: 'portcullis', port: edgePort, pid: p.process.pid };
+    const wrk = { connections: settings.connections, threads: settings.threads };
+    await keepAlive(target, identity, HERE, { ...wrk, seconds: 2 });
+    if (load === 'keep-alive') {
+      const r = await keepAlive(target, identity, HERE, { ...wrk, seconds });
+      log(`profiled keep-alive: ${r.rps.toFixed(0)} req/s, ${r.rpsPerCpu.toFixed(0)}/CPU-s`);
+    } else {
+      const r = await handshakes(target, identity, seconds, 2 * settings.workers + 2);
+      log(`profiled handshakes: ${r.perSecond.toFixed(0)}/s, ${r.perCpuSecond.toFixed(0)}/CPU-s`);
+    }
+    // The profile is written when node exits normally: SIGTERM is serve's clean shutdown.
+    await stop(p.process, 20_000);
+    const files = readdirSync(profileDir)
+      .filter((f) => f.endsWith('.cpuprofile'))
+      .map((f) => join(profileDir, f));
+    if (files.length === 0) throw new Error(`no CPU profile was written in ${profileDir}`);
+    const summary = summarise(files);
+    console.log('');
+    console.log(formatSummary(`Portcullis edge under ${load} load`, summary));
+    writeFileSync(join(dir, `profile-${load}.json`), JSON.stringify(summary, null, 2));
+  }
+  log(`profiles kept in ${dir}`);
+}
+
+async function main(): Promise<void> {
+  const profiling = process.argv.includes('--profile');
+  const dir = mkdtempSync(join(tmpdir(), 'portcullis-bench-edge-'));
+  const onSignal = () => {
+    void stopAll().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  log(
+    `${profiling ? 'profiling' : 'comparing'} with ${settings.workers} worker(s), ` +
+      `${settings.rounds} round(s) of ${settings.seconds} s, in ${dir}`,
+  );
+  try {
+    if (profiling) await profile(dir);
+    else await compare(dir);
+  } finally {
+    await stopAll();
+    if (!profiling) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`[bench:edge] failed: ${err instanceof Error ? err.stack : String(err)}`);
+  process.exitCode = 1;
+});
