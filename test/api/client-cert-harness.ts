@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Cloudflare from 'cloudflare';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, RouteOptions } from 'fastify';
 import { pino } from 'pino';
 import { bootstrap } from '../../src/api/bootstrap.ts';
 import { buildApiServer } from '../../src/api/server.ts';
@@ -26,6 +26,8 @@ export interface CertApi {
 export interface CertApiOptions {
   /** Stands in for the edges; default: every version is applied at once. */
   configApplied?: (version: number) => Promise<void>;
+  /** Sees every route as it is registered, before the server starts. */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /** Starts a control plane for the certificate routes' tests. */
@@ -41,6 +43,7 @@ export async function startCertApi(options: CertApiOptions = {}): Promise<CertAp
     publicBaseUrl: () => publicUrl.value,
     ...(options.configApplied ? { configApplied: options.configApplied } : {}),
   });
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   const zone = await store.transaction(async (tx) => {
     const z = await tx.createZone({ accountId: boot.account.id, name: 'example.com' });
     await tx.createHost({
