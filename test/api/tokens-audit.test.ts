@@ -148,6 +148,28 @@ describe('API tokens and the audit log through the official client', () => {
     assert.ok(creates.includes('zone') && creates.includes('api_token'));
   });
 
+  test('lists the audit log oldest first and by zone name', async () => {
+    const oldest = await admin.auditLogs.list({
+      account_id: api.accountId,
+      direction: 'asc',
+      per_page: 1,
+    });
+    assert.deepEqual(oldest.result[0]?.resource, { id: zoneId, type: 'zone' });
+    assert.equal(oldest.result[0]?.action?.type, 'create');
+    const byZone = await admin.auditLogs.list({
+      account_id: api.accountId,
+      zone: { name: 'example.com' },
+    });
+    assert.ok(byZone.result.length > 0);
+    for (const e of byZone.result)
+      assert.equal((e.metadata as { zone_id?: string }).zone_id, zoneId);
+    const none = await admin.auditLogs.list({
+      account_id: api.accountId,
+      zone: { name: 'x.test' },
+    });
+    assert.deepEqual(none.result, []);
+  });
+
   test('a rejected change leaves no audit entry', async () => {
     const before = await api.store.listAudit({ accountId: api.accountId });
     await assert.rejects(

@@ -159,6 +159,30 @@ describe('hosts over plain HTTP', () => {
     });
   }
 
+  test('accepts only a certificate authority of the zone account', async () => {
+    const res = await call('POST', `/zones/${zoneId}/hosts`, {
+      hostname: 'ca.example.com',
+      origin: 'http://127.0.0.1:1',
+      certificate_authority_id: 'f'.repeat(32),
+    });
+    assert.equal(res.status, 404);
+    assert.equal(res.body.errors[0].source.pointer, '/certificate_authority_id');
+    const ok = await call('POST', `/zones/${zoneId}/hosts`, {
+      hostname: 'ca.example.com',
+      origin: 'http://127.0.0.1:1',
+      certificate_authority_id: null,
+    });
+    assert.equal(ok.body.result.certificate_authority_id, null);
+  });
+
+  test('refuses a hostname that another host has', async () => {
+    const body = { hostname: 'twice.example.com', origin: 'http://127.0.0.1:1' };
+    assert.equal((await call('POST', `/zones/${zoneId}/hosts`, body)).status, 200);
+    const again = await call('POST', `/zones/${zoneId}/hosts`, body);
+    assert.equal(again.status, 409);
+    assert.equal(again.headers['x-should-retry'], 'false');
+  });
+
   test('does not show a host through another zone', async () => {
     const other = await call('POST', '/zones', {
       name: 'other.com',
