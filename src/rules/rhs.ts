@@ -208,6 +208,16 @@ function parseList(c: Cursor, type: Type, ctx: RhsContext): Rhs {
   return { kind: 'list', name, items, span };
 }
 
+/**
+ * A list item as set syntax. Cloudflare's list API writes ranges with "-"
+ * (`192.0.2.1-192.0.2.9`, `8000-8009`); expressions write them with "..".
+ */
+function listItemText(type: Type, item: string | number): string {
+  const text = String(item).trim();
+  if (type.kind === 'Ip') return text.replace('-', '..'); // no address contains "-"
+  return text.replace(/^(-?\d+)-(-?\d+)$/, '$1..$2');
+}
+
 /** Reads a list item with the literal readers, so lists and sets accept the same forms. */
 function listItem(
   c: Cursor,
@@ -221,11 +231,7 @@ function listItem(
       throw c.error('InvalidListItem', `${where}: expected a string`, span.start, span.end);
     return { kind: 'bytes', value: textToBinary(item) };
   }
-  // Cloudflare's list API writes IP ranges with "-"; the expression syntax uses "..".
-  const text = String(item)
-    .trim()
-    .replace(/^(\S+?)-(?=\S)/, type.kind === 'Ip' ? '$1..' : '$1-');
-  const ic = new Cursor(type.kind === 'Int' ? text.replace(/^(-?\d+)-(-?\d+)$/, '$1..$2') : text);
+  const ic = new Cursor(listItemText(type, item));
   try {
     const parsed = parseSetItem(ic, type);
     if (!ic.atEnd()) throw ic.unexpected('the end of the item');

@@ -158,3 +158,19 @@ describe('sets and named lists', () => {
     assert.equal(errorOf('ip in $bad', { scheme, lists: { bad: ['x'] } }).kind, 'InvalidListItem');
   });
 });
+
+describe('named list items in the list API forms', () => {
+  const cases: [string, (string | number)[], Record<string, unknown>, boolean][] = [
+    ['ip in $l', ['192.0.2.1-192.0.2.9'], { ip: '192.0.2.5' }, true],
+    ['ip in $l', ['2001:db8::/32'], { ip: '2001:db8::9' }, true],
+    ['ip in $l', [' 192.0.2.1 '], { ip: '192.0.2.1' }, true],
+    ['n in $l', ['8000-8009', -3], { n: 8003 }, true],
+    ['n in $l', ['-10--5'], { n: -7 }, true],
+    ['s in $l', ['a.example', 'b.example'], { s: 'b.example' }, true],
+  ];
+  for (const [text, items, values, expected] of cases) {
+    test(`${JSON.stringify(items)} for ${text}`, () => {
+      assert.equal(evaluate(text, values, { scheme, lists: { l: items } }), expected);
+    });
+  }
+});
