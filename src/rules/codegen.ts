@@ -4,6 +4,10 @@
  * function, so evaluating a rule allocates nothing but what the functions it calls return.
  * Every value may be missing (undefined); each comparison is written so that a missing left
  * side makes it false, as Cloudflare documents.
+ *
+ * No text of the expression reaches the generated source unescaped: strings and field names
+ * go through JSON.stringify, numbers are numbers, and everything else (sets, regexes,
+ * functions) is passed in as a hoisted constant, so an expression cannot inject code.
  */
 import type { CompareNode, Node, Rhs, ValueNode } from './ast.ts';
 import { binaryToText } from './bytes.ts';
@@ -17,7 +21,7 @@ import { parseWildcard } from './wildcard.ts';
 /** How generated code reads a field: an expression that yields the (converted) value. */
 export type FieldReader = (name: string, type: Type) => string;
 
-/** The JavaScript read of a field from the source `src`, converting Ip text to an address. */
+/** The read of a field from the source `src`, checked against its type (Ip text is parsed). */
 export function readField(gen: CodeGen, name: string, type: Type): string {
   return gen.check(type, `src.get(${JSON.stringify(name)})`);
 }
