@@ -209,3 +209,16 @@ describe('missing values make comparisons false', () => {
   test('not of a missing Bool field is true', () =>
     assert.equal(evaluate('not a', {}, opts), true));
 });
+
+describe('generated code', () => {
+  test('literals that look like code stay data', () => {
+    const nasty = '"); throw new Error("injected"); ("';
+    const quoted = JSON.stringify(nasty);
+    assert.equal(evaluate(`s eq ${quoted}`, { s: nasty }, opts), true);
+    assert.equal(
+      evaluate(`map[${quoted}][0] eq ${quoted}`, { map: { [nasty]: [nasty] } }, opts),
+      true,
+    );
+    assert.equal(evaluate('s eq "\u2028\u2029`${x}`"', { s: '\u2028\u2029`${x}`' }, opts), true);
+  });
+});
