@@ -124,10 +124,10 @@ describe('hosts over plain HTTP', () => {
     );
     const edited = await call('PATCH', `/zones/${zoneId}/hosts/${host.id}`, {
       origin: 'https://backend.internal:8443',
-      identity_headers: { 'x-client-cert': true },
+      identity_headers: { xfcc: true },
     });
     assert.equal(edited.body.result.origin, 'https://backend.internal:8443');
-    assert.deepEqual(edited.body.result.identity_headers, { 'x-client-cert': true });
+    assert.deepEqual(edited.body.result.identity_headers, { xfcc: true });
 
     const refused = await call('DELETE', `/zones/${zoneId}`);
     assert.equal(refused.status, 409);
@@ -148,6 +148,11 @@ describe('hosts over plain HTTP', () => {
     ['an origin that is no URL', { hostname: 'a.example.com', origin: 'origin' }, '/origin'],
     ['credentials in the origin', { hostname: 'a.example.com', origin: 'http://u:p@o' }, '/origin'],
     ['a missing origin', { hostname: 'a.example.com' }, ''],
+    [
+      'an unknown identity header format',
+      { hostname: 'a.example.com', origin: 'http://o', identity_headers: { 'x-cert': true } },
+      '',
+    ],
   ];
   for (const [name, body, pointer] of invalid) {
     test(`refuses ${name} and stores nothing`, async () => {

@@ -19,7 +19,13 @@ const hostFields = {
   origin: { type: 'string', minLength: 1, maxLength: 2048 },
   mtls_enabled: { type: 'boolean' },
   certificate_authority_id: { anyOf: [idString, { type: 'null' }] },
-  identity_headers: { type: 'object', additionalProperties: { type: 'boolean' } },
+  // The formats the edge can forward identity in (see docs/edge.md); an unknown key is refused
+  // rather than dropped, so that a typo does not silently leave a header off.
+  identity_headers: {
+    type: 'object',
+    propertyNames: { enum: ['rfc9440', 'xfcc', 'cf_cert'] },
+    additionalProperties: { type: 'boolean' },
+  },
 } as const;
 
 const createBody = {
