@@ -1,6 +1,6 @@
 import { PemLabel, decodePemAll, parseCrl } from '../pki/index.ts';
 import { compileRuleset, parseExpression, type Expression } from '../rules/index.ts';
-import type { Host, Rule, Store, Transaction, Zone } from '../store/index.ts';
+import type { CustomCertificate, Host, Rule, Store, Transaction, Zone } from '../store/index.ts';
 import type {
   EdgeRule,
   EdgeSnapshot,
@@ -12,7 +12,14 @@ import type {
 
 /** Where the edge's server certificates come from; issuing them is the edge's business. */
 export interface ServerCertificateSource {
-  forHost(hostname: string): Promise<{ certificatePem: string; privateKeyPem: string }>;
+  /**
+   * The certificate and key to present for `hostname`: one of the zone's `uploaded`
+   * certificates (highest priority first) when one covers the name, else the source's own.
+   */
+  forHost(
+    hostname: string,
+    uploaded: readonly CustomCertificate[],
+  ): Promise<{ certificatePem: string; privateKeyPem: string }>;
 }
 
 /** A snapshot and the revoked serials of every CA its hosts trust. */
@@ -44,7 +51,7 @@ export async function buildConfiguration(
   const hosts = new Map<string, HostSnapshot>();
   for (const host of data.hosts) {
     const trusted = host.mtlsEnabled ? data.trustedCaFor(host) : undefined;
-    const cert = await certificates.forHost(host.hostname);
+    const cert = await certificates.forHost(host.hostname, data.uploaded.get(host.zoneId) ?? []);
     hosts.set(host.hostname, {
       hostname: host.hostname,
       zoneId: host.zoneId,
@@ -61,12 +68,14 @@ async function readAll(tx: Transaction) {
   const version = await tx.configVersion();
   const zones: { zone: Zone; rules: Rule[] }[] = [];
   const hosts: Host[] = [];
+  const uploaded = new Map<string, CustomCertificate[]>();
   for (let page = 1; ; page++) {
     const batch = (await tx.listZones({ page, perPage: 500 })).items;
     if (batch.length === 0) break;
     for (const zone of batch) {
       zones.push({ zone, rules: await tx.listRules(zone.id) });
       hosts.push(...(await tx.listHosts(zone.id)));
+      uploaded.set(zone.id, await tx.listCustomCertificates(zone.id));
     }
   }
   const accountOf = new Map(zones.map(({ zone }) => [zone.id, zone.accountId]));
@@ -95,7 +104,7 @@ async function readAll(tx: Transaction) {
       revoked.set(ca.id, crl ? [...serials, ...(await uploadedCrlSerials(crl, ca))] : serials);
     }
   }
-  return { version, zones, hosts, revoked, trustedCaFor };
+  return { version, zones, hosts, revoked, trustedCaFor, uploaded };
 }
 
 /**

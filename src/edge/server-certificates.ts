@@ -1,12 +1,14 @@
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  certificateCovers,
   createEdgeCa,
   issueServerCertificate,
   type ServerCertificate,
 } from '../pki/server-certificate.ts';
 import {
   decodePem,
+  encodePem,
   importPrivateKey,
   openPrivateKey,
   PemLabel,
@@ -14,6 +16,7 @@ import {
   type SigningAuthority,
 } from '../pki/index.ts';
 import type { ServerCertificateSource } from '../config/index.ts';
+import type { CustomCertificate } from '../store/index.ts';
 
 /** File names of the edge CA in the data directory. */
 export const EDGE_CA_CERT_FILE = 'edge-ca.pem';
@@ -29,10 +32,13 @@ export class EdgeCertificates implements ServerCertificateSource {
   readonly caPem: string;
   readonly #authority: SigningAuthority;
   readonly #issued = new Map<string, Promise<ServerCertificate>>();
+  readonly #uploaded = new Map<string, ServerCertificate>();
+  readonly #masterKey: Uint8Array;
 
-  private constructor(caPem: string, authority: SigningAuthority) {
+  private constructor(caPem: string, authority: SigningAuthority, masterKey: Uint8Array) {
     this.caPem = caPem;
     this.#authority = authority;
+    this.#masterKey = masterKey;
   }
 
   /** Loads the edge CA from `dataDir`, creating it on first use. */
@@ -55,10 +61,22 @@ export class EdgeCertificates implements ServerCertificateSource {
     }
     const keys = await importPrivateKey(pkcs8);
     const der = decodePem(caPem, PemLabel.CERTIFICATE, `${certPath}`);
-    return new EdgeCertificates(caPem, { certificateDer: der, privateKey: keys.privateKey });
+    return new EdgeCertificates(
+      caPem,
+      { certificateDer: der, privateKey: keys.privateKey },
+      masterKey,
+    );
   }
 
-  forHost(hostname: string): Promise<ServerCertificate> {
+  forHost(
+    hostname: string,
+    uploaded: readonly CustomCertificate[] = [],
+  ): Promise<ServerCertificate> {
+    const custom = uploaded.find(
+      (c) =>
+        Date.parse(c.expiresOn) > Date.now() && c.hosts.some((n) => certificateCovers(n, hostname)),
+    );
+    if (custom) return this.#unseal(custom);
     let issued = this.#issued.get(hostname);
     if (!issued) {
       issued = issueServerCertificate(this.#authority, [hostname]);
@@ -66,5 +84,20 @@ export class EdgeCertificates implements ServerCertificateSource {
       issued.catch(() => this.#issued.delete(hostname));
     }
     return issued;
+  }
+
+  /** An uploaded certificate with its key opened, kept while the upload is unchanged. */
+  async #unseal(custom: CustomCertificate): Promise<ServerCertificate> {
+    const key = `${custom.id}@${custom.modifiedOn}`;
+    let opened = this.#uploaded.get(key);
+    if (!opened) {
+      const pkcs8 = openPrivateKey(custom.sealedPrivateKey, this.#masterKey);
+      opened = {
+        certificatePem: custom.certificatePem,
+        privateKeyPem: encodePem(pkcs8, PemLabel.PRIVATE_KEY),
+      };
+      this.#uploaded.set(key, opened);
+    }
+    return opened;
   }
 }

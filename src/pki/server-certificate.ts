@@ -4,9 +4,12 @@
  * real clients uploads a certificate from a public CA instead — so everything here favours
  * speed (ECDSA P-256) and simplicity over configurability.
  */
+import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { wholeSeconds, type SigningAuthority } from './certificate-authority.ts';
+import { describeClientCertificate } from './certificate-metadata.ts';
+import { PkiError } from './errors.ts';
 import { exportPrivateKeyPem, generateKeyPair, signingAlgorithmFor } from './keys.ts';
-import { PemLabel, encodePem } from './pem.ts';
+import { PemLabel, decodePemAll, encodePem } from './pem.ts';
 import { randomSerial } from './serial.ts';
 import { x509 } from './webcrypto.ts';
 
@@ -96,4 +99,92 @@ export async function issueServerCertificate(
     certificatePem: encodePem(new Uint8Array(cert.rawData), PemLabel.CERTIFICATE),
     privateKeyPem: await exportPrivateKeyPem(keys.privateKey),
   };
+}
+
+/** An uploaded server certificate that passed the checks, ready to store. */
+export interface CheckedServerCertificate {
+  /** The leaf followed by its chain, as canonical PEM. */
+  readonly certificatePem: string;
+  /** The private key, PKCS#8 DER, for sealing. */
+  readonly privateKeyDer: Uint8Array;
+  /** DNS names from subjectAltName, lowercased; wildcards kept as `*.example.com`. */
+  readonly hosts: readonly string[];
+  readonly issuer: string;
+  readonly signature: string;
+  readonly expiresOn: string;
+}
+
+/**
+ * Checks a server certificate and key uploaded for the edge: PEM certificates (leaf first),
+ * a PKCS#8 or traditional PEM key that belongs to the leaf, a leaf that is valid now and names
+ * at least one DNS host in subjectAltName (RFC 6125 §6.4.4: clients ignore the CN).
+ *
+ * @throws PkiError `NOT_PEM`, `WRONG_PEM_TYPE`, `CERTIFICATE_EXPIRED`,
+ *   `CERTIFICATE_NOT_YET_VALID` and `INVALID_ARGUMENT` for a key that does not match or a
+ *   certificate without DNS names.
+ */
+export function checkServerCertificate(
+  certificatePem: string,
+  privateKeyPem: string,
+  now = new Date(),
+): CheckedServerCertificate {
+  const ders = decodePemAll(certificatePem, PemLabel.CERTIFICATE, 'the certificate');
+  const invalid = (cause: string) =>
+    new PkiError('PORTCULLIS_ERR_PKI_INVALID_ARGUMENT', {
+      doing: 'checking the certificate',
+      cause,
+    });
+  let leaf: X509Certificate;
+  try {
+    leaf = new X509Certificate(Buffer.from(ders[0]!));
+  } catch {
+    throw invalid('the first PEM block is not a readable certificate');
+  }
+  const serial = leaf.serialNumber.toUpperCase();
+  if (Date.parse(leaf.validTo) <= now.getTime()) {
+    throw new PkiError('PORTCULLIS_ERR_PKI_CERTIFICATE_EXPIRED', {
+      serial,
+      notAfter: leaf.validTo,
+    });
+  }
+  if (Date.parse(leaf.validFrom) > now.getTime()) {
+    throw new PkiError('PORTCULLIS_ERR_PKI_CERTIFICATE_NOT_YET_VALID', {
+      serial,
+      notBefore: leaf.validFrom,
+    });
+  }
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(privateKeyPem);
+  } catch {
+    throw invalid('the private key is not a readable unencrypted PEM key');
+  }
+  if (!leaf.checkPrivateKey(key))
+    throw invalid(`the private key does not belong to certificate ${serial}`);
+  const hosts = (leaf.subjectAltName ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.startsWith('DNS:'))
+    .map((entry) => entry.slice(4).toLowerCase());
+  if (hosts.length === 0)
+    throw invalid(`certificate ${serial} names no DNS host in subjectAltName`);
+  return {
+    certificatePem: ders.map((der) => encodePem(der, PemLabel.CERTIFICATE)).join(''),
+    privateKeyDer: new Uint8Array(key.export({ type: 'pkcs8', format: 'der' })),
+    hosts,
+    issuer: leaf.issuer.split('\n').reverse().join(','),
+    signature: describeClientCertificate(ders[0]!).signature,
+    expiresOn: new Date(leaf.validTo).toISOString().replace(/\.000Z$/, 'Z'),
+  };
+}
+
+/**
+ * Whether `hostname` is covered by a certificate name: equal, or matching a wildcard in the
+ * left-most label only, which matches exactly one label (RFC 6125 §6.4.3).
+ */
+export function certificateCovers(name: string, hostname: string): boolean {
+  if (name === hostname) return true;
+  if (!name.startsWith('*.')) return false;
+  const dot = hostname.indexOf('.');
+  return dot > 0 && hostname.slice(dot + 1) === name.slice(2);
 }
