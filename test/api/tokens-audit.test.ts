@@ -126,6 +126,19 @@ describe('API tokens and the audit log through the official client', () => {
     );
   });
 
+  test('refuses restrictions it would not enforce', async () => {
+    await assert.rejects(
+      admin.user.tokens.create({
+        name: 'office only',
+        policies: [zoneReader()],
+        condition: { request_ip: { in: ['192.0.2.0/24'] } },
+      }),
+      (err: unknown) =>
+        err instanceof Cloudflare.BadRequestError &&
+        err.errors[0]?.source?.pointer === '/condition',
+    );
+  });
+
   test('records who changed what, with the values before and after', async () => {
     await admin.zones.edit({ zone_id: zoneId, paused: true });
     const page = await admin.auditLogs.list({ account_id: api.accountId, per_page: 5 });

@@ -60,6 +60,8 @@ const listQuery = {
 interface TokenBody {
   name: string;
   policies: CloudflarePolicy[];
+  condition?: unknown;
+  not_before?: string;
   expires_on?: string;
   status?: ApiToken['status'];
 }
@@ -165,6 +167,7 @@ export async function userTokenRoutes(
 
 function createToken(store: Store) {
   return async (request: FastifyRequest<{ Body: TokenBody }>) => {
+    refuseUnenforced(request.body);
     const policies = grantablePolicies(request, request.body.policies);
     const secret = generateTokenSecret();
     const token = await store.transaction(async (tx) => {
@@ -183,6 +186,7 @@ function createToken(store: Store) {
 
 function updateToken(store: Store) {
   return async (request: FastifyRequest<{ Params: TokenParams; Body: TokenBody }>) => {
+    refuseUnenforced(request.body);
     const policies = grantablePolicies(request, request.body.policies);
     const { name, status, expires_on: expiresOn } = request.body;
     const token = await store.transaction(async (tx) => {
@@ -219,6 +223,25 @@ async function tokenOf(store: Pick<Store, 'getApiToken'>, id: string): Promise<A
   const token = await store.getApiToken(id);
   if (!token) throw new ApiError('notFound', `token ${id} does not exist`);
   return token;
+}
+
+/**
+ * Refuses the token restrictions Portcullis does not enforce yet (`condition.request_ip`,
+ * `not_before`): accepting and ignoring them would leave a token wider open than its owner
+ * believes.
+ */
+function refuseUnenforced(body: TokenBody): void {
+  for (const field of ['condition', 'not_before'] as const) {
+    if (body[field] !== undefined) {
+      throw new ApiError(
+        'unsupportedValue',
+        `${field} is not supported: Portcullis does not enforce it`,
+        {
+          pointer: `/${field}`,
+        },
+      );
+    }
+  }
 }
 
 function grantablePolicies(request: FastifyRequest, policies: CloudflarePolicy[]): TokenPolicy[] {
