@@ -16,6 +16,8 @@ import { apiRoutes } from './routes/index.ts';
 
 export interface ApiServerOptions {
   store: Store;
+  /** The Prometheus text of every metric this process (and its edge workers) keeps. */
+  metrics?: () => Promise<string>;
   logger: Logger;
   version: string;
   /** Largest request body accepted, in bytes. Default 1 MiB: a CSR or CA chain fits easily. */
@@ -75,6 +77,14 @@ export function buildApiServer(options: ApiServerOptions): FastifyInstance {
   });
 
   app.get('/healthz', async () => ({ status: 'ok', version: options.version }));
+  // Prometheus scrapes without a token: keep the API's address private, or put the scrape
+  // behind your own proxy. Labels hold zone ids and hostnames, never certificate or client data.
+  const metrics = options.metrics;
+  if (metrics) {
+    app.get('/metrics', async (_request, reply) =>
+      reply.type('text/plain; version=0.0.4; charset=utf-8').send(await metrics()),
+    );
+  }
   app.register(publicCrlRoutes, { store, masterKey: options.masterKey });
   app.get('/', async (_request, reply) =>
     reply

@@ -4,6 +4,7 @@ import { openApiRoutes } from '../openapi.ts';
 import { accountRoutes } from './accounts.ts';
 import { auditLogRoutes } from './audit-logs.ts';
 import { clientCertificateBundleRoutes } from './client-certificate-bundles.ts';
+import { customCertificateRoutes } from './custom-certificates.ts';
 import { clientCertificateRoutes } from './client-certificates.ts';
 import { filterRoutes } from './filters.ts';
 import { firewallRuleRoutes } from './firewall-rules.ts';
@@ -67,4 +68,5 @@ export async function apiRoutes(app: FastifyInstance, options: RouteContext): Pr
   await app.register(mtlsCertificateRoutes, ctx);
   await app.register(uploadedCrlRoutes, ctx);
   await app.register(clientCertificateBundleRoutes, ctx);
+  await app.register(customCertificateRoutes, ctx);
 }
