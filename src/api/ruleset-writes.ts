@@ -51,7 +51,8 @@ export async function checkExpressions(
 
 /**
  * Records the change of a zone's ruleset in the audit log, with the whole ruleset before and
- * after: a rule's meaning depends on its place, so the list is the unit of change.
+ * after: a rule's meaning depends on its place, so the list is the unit of change. Every
+ * write ends here, so it is also where the rules' refs are checked to stay unique.
  */
 export async function auditRuleset(
   tx: Transaction,
@@ -61,6 +62,7 @@ export async function auditRuleset(
   action: string,
 ): Promise<ZoneRules> {
   const after = await readZoneRules(tx, zone.id);
+  mustHaveUniqueRefs(after.rules);
   const view = (z: ZoneRules) => (z.info ? rulesetView(z.info, z.rules) : null);
   await recordChange(tx, request, {
     accountId: zone.accountId,
@@ -72,6 +74,22 @@ export async function auditRuleset(
     after: view(after),
   });
   return after;
+}
+
+/**
+ * Refuses two rules with one `ref`: tools such as Terraform find their rules by ref, and a
+ * duplicate would make them change the wrong one.
+ */
+function mustHaveUniqueRefs(rules: readonly Rule[]): void {
+  const seen = new Set<string>();
+  for (const rule of rules) {
+    if (seen.has(rule.ref)) {
+      throw new ApiError('invalidRequest', `two rules have the ref ${rule.ref}: refs are unique`, {
+        pointer: '/ref',
+      });
+    }
+    seen.add(rule.ref);
+  }
 }
 
 /** Carries the result of a dry run out of the transaction that it rolls back. */

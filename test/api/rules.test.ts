@@ -315,6 +315,20 @@ describe('custom rules and legacy firewall rules through the official client', (
     );
   });
 
+  test('keeps refs unique within the ruleset', async () => {
+    const err = await client.rulesets.phases
+      .update(PHASE, {
+        zone_id: zoneId,
+        rules: [
+          { action: 'block', expression: 'ssl', ref: 'same' },
+          { action: 'log', expression: 'ssl', ref: 'same' },
+        ],
+      })
+      .catch((e: unknown) => e);
+    assert.ok(err instanceof Cloudflare.BadRequestError);
+    assert.match(err.errors[0]?.message ?? '', /ref same/);
+  });
+
   test('refuses action parameters of another action', async () => {
     const entry = await rs(client.rulesets.phases.get(PHASE, { zone_id: zoneId }));
     await assert.rejects(
