@@ -62,6 +62,18 @@ describe('authorization of the certificate routes', () => {
       certificates: ca.certificatePem,
     });
     ids.mtls_certificate_id = uploaded.id!;
+    const custom = await api.store.createCustomCertificate({
+      zoneId: api.zone.id,
+      certificatePem: ca.certificatePem,
+      sealedPrivateKey: new Uint8Array([1]),
+      hosts: ['api.example.com'],
+      issuer: 'CN=Test',
+      signature: 'ECDSAWithSHA256',
+      bundleMethod: 'ubiquitous',
+      priority: 0,
+      expiresOn: '2099-01-01T00:00:00Z',
+    });
+    ids.custom_certificate_id = custom.id;
 
     const everything = ['*'];
     await token('other zone', [
@@ -125,7 +137,7 @@ describe('authorization of the certificate routes', () => {
 
   test('an ssl:read token reads every reading route', async () => {
     const reads = sslRoutes().filter((r) => typeof r.need === 'object' && r.need.access === 'read');
-    assert.equal(reads.length, 7);
+    assert.equal(reads.length, 9);
     for (const route of reads) {
       const res = await call('ssl read', route);
       assert.equal(res.statusCode, 200, `${route.method} ${route.url}: ${res.body}`);
