@@ -126,6 +126,7 @@ export interface Listed {
   ref: string;
 }
 
+/** Whether a rule or filter passes the legacy list query; text filters are substrings. */
 export function matchesQuery(item: Listed, q: LegacyListQuery): boolean {
   const contains = (text: string, part: string | undefined) =>
     part === undefined || text.toLowerCase().includes(part.toLowerCase());

@@ -37,6 +37,7 @@ export interface RulesetRuleBody {
   logging?: { enabled?: boolean };
 }
 
+/** A stored rule as the rulesets API shows it: versions as strings, `allow` as `skip`. */
 export function rulesetRuleView(rule: Rule) {
   const action = rule.action === 'allow' ? 'skip' : rule.action;
   return {
@@ -53,6 +54,7 @@ export function rulesetRuleView(rule: Rule) {
   };
 }
 
+/** The zone's ruleset with its rules, as the rulesets API answers every write. */
 export function rulesetView(info: RulesetInfo, rules: Rule[]) {
   return {
     ...rulesetSummary(info),
@@ -60,6 +62,7 @@ export function rulesetView(info: RulesetInfo, rules: Rule[]) {
   };
 }
 
+/** A ruleset without its rules, as `GET /rulesets` and the versions list show it. */
 export function rulesetSummary(info: RulesetInfo) {
   return {
     id: info.id,
@@ -114,6 +117,7 @@ export function ruleFromRulesetBody(
   };
 }
 
+/** The legacy API's name of a stored action. */
 export function legacyAction(rule: Rule): string {
   if (rule.action === 'skip') return 'bypass';
   return rule.action;
@@ -151,6 +155,7 @@ export interface FilterView {
   ref: string;
 }
 
+/** The filter part of a rule. */
 export function filterView(rule: Rule): FilterView {
   return {
     id: rule.filterId,
@@ -161,6 +166,7 @@ export function filterView(rule: Rule): FilterView {
   };
 }
 
+/** A filter that no rule uses. */
 export function standaloneFilterView(filter: Filter): FilterView {
   return {
     id: filter.id,
@@ -171,6 +177,7 @@ export function standaloneFilterView(filter: Filter): FilterView {
   };
 }
 
+/** A stored rule as the legacy firewall rules API shows it, with its filter inline. */
 export function legacyRuleView(rule: Rule) {
   const products = rule.actionParameters?.products;
   return {

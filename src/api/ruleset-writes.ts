@@ -11,6 +11,7 @@ export interface ZoneRules {
   rules: Rule[];
 }
 
+/** The zone's ruleset and rules, read in the transaction that may change them. */
 export async function readZoneRules(tx: Transaction, zoneId: string): Promise<ZoneRules> {
   return { info: await tx.getRuleset(zoneId), rules: await tx.listRules(zoneId) };
 }

@@ -168,6 +168,7 @@ export async function listOf(tx: Pick<Store, 'getList'>, params: ListParams): Pr
   return list;
 }
 
+/** Records a change of a list or of its items in the audit log. */
 export async function audit(
   tx: Transaction,
   request: FastifyRequest,

@@ -21,6 +21,7 @@ export const pageQueryProperties = {
   per_page: { type: 'integer', minimum: 1, maximum: 1000, default: 20 },
 } as const;
 
+/** A query of page and per_page only. */
 export const pageQuery = {
   type: 'object',
   properties: pageQueryProperties,

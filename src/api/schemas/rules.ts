@@ -18,6 +18,7 @@ const blockResponse = {
   },
 } as const;
 
+/** `action_parameters`: which keys suit which action is checked by the route. */
 export const actionParameters = {
   type: 'object',
   properties: {
@@ -31,6 +32,7 @@ export const actionParameters = {
 /** The expression of a rule: parsed and type-checked by the rules engine before storing. */
 export const expressionString = { type: 'string', minLength: 1, maxLength: 16_384 } as const;
 
+/** The fields of a rule in the rulesets API. */
 export const rulesetRuleProperties = {
   id: idString,
   ref: text(200),
@@ -53,12 +55,14 @@ export const rulePosition = {
   maxProperties: 1,
 } as const;
 
+/** A rule inside a whole ruleset (PUT or POST of the ruleset). */
 export const rulesetRule = {
   type: 'object',
   required: ['expression'],
   properties: rulesetRuleProperties,
 } as const;
 
+/** A whole ruleset: name, description, kind, phase and rules. */
 export const rulesetBody = {
   type: 'object',
   properties: {
@@ -70,17 +74,20 @@ export const rulesetBody = {
   },
 } as const;
 
+/** A rule added to a ruleset, with where it goes. */
 export const newRulesetRuleBody = {
   type: 'object',
   required: ['expression'],
   properties: { ...rulesetRuleProperties, position: rulePosition },
 } as const;
 
+/** Changes to a rule of a ruleset, and where it moves; every field is optional. */
 export const editRulesetRuleBody = {
   type: 'object',
   properties: { ...rulesetRuleProperties, position: rulePosition },
 } as const;
 
+/** `?dry_run=true`: answer what a write would make, and store nothing. */
 export const dryRunQuery = {
   type: 'object',
   properties: { dry_run: { type: 'boolean' } },
@@ -109,6 +116,7 @@ const legacyRuleProperties = {
   products: { type: 'array', items: text(100), maxItems: 50 },
 } as const;
 
+/** A firewall rule of the legacy API. */
 export const legacyRule = {
   type: 'object',
   properties: legacyRuleProperties,
@@ -119,6 +127,7 @@ export const legacyRules = {
   anyOf: [{ type: 'array', items: legacyRule, minItems: 1, maxItems: 1000 }, legacyRule],
 } as const;
 
+/** A filter of the legacy API, and (below) one or an array of them. */
 export const legacyFilter = { type: 'object', properties: filterProperties } as const;
 export const legacyFilters = {
   anyOf: [{ type: 'array', items: legacyFilter, minItems: 1, maxItems: 1000 }, legacyFilter],

@@ -2,6 +2,7 @@ import type { Account, Host, Zone } from '../../store/index.ts';
 
 /** Accounts, zones and hosts as the API writes them; Cloudflare's fields where it has them. */
 
+/** An account in Cloudflare's shape. */
 export function accountView(account: Account) {
   return {
     id: account.id,
@@ -12,6 +13,7 @@ export function accountView(account: Account) {
   };
 }
 
+/** A zone in Cloudflare's shape; the fields Portcullis has no use for have fixed values. */
 export function zoneView(zone: Zone, account?: Account) {
   return {
     id: zone.id,
@@ -35,6 +37,7 @@ export function zoneView(zone: Zone, account?: Account) {
   };
 }
 
+/** A host: Portcullis's own resource, in the snake_case of the rest of the API. */
 export function hostView(host: Host) {
   return {
     id: host.id,
