@@ -73,7 +73,23 @@ export interface WrkOptions {
   threads: number;
   /** Mean pause between a response and the next request on a connection; 0 for none. */
   meanDelayMs?: number;
+  /**
+   * Count requests at the origin instead of in wrk, over `seconds` after `skipSeconds`, so
+   * that the handshakes of wrk's connections and the warm-up stay out of the figures.
+   */
+  originWindow?: { statusUrl: string; skipSeconds: number };
 }
+
+/** Requests the origin has answered so far, from nginx's stub_status. */
+export async function originRequests(statusUrl: string): Promise<number> {
+  const text = await (await fetch(statusUrl)).text();
+  // "Active connections: 3\nserver accepts handled requests\n 10 10 5000\n..."
+  const m = /\n\s*(\d+)\s+(\d+)\s+(\d+)\s*\n/.exec(text);
+  if (!m) throw new Error(`reading ${statusUrl}: unexpected answer ${text}`);
+  return Number(m[3]);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs wrk against the target over keep-alive connections and measures the proxy's CPU. */
 export async function keepAlive(
@@ -82,10 +98,13 @@ export async function keepAlive(
   scriptDir: string,
   o: WrkOptions,
 ): Promise<KeepAliveResult> {
+  const window = o.originWindow;
+  // wrk runs a little past the window so that the window ends inside the run.
+  const wrkSeconds = window ? window.skipSeconds + o.seconds + 1 : o.seconds;
   const args = [
     `-t${o.threads}`,
     `-c${o.connections}`,
-    `-d${o.seconds}s`,
+    `-d${wrkSeconds}s`,
     '--timeout',
     '5s',
     '-s',
@@ -94,19 +113,34 @@ export async function keepAlive(
   ];
   const env = clientEnv(id, { BENCH_WRK_DELAY_MS: String(o.meanDelayMs ?? 0) });
   const cpuBefore = treeCpuSeconds(t.pid);
-  const out = await run('wrk', args, { env, timeoutMs: (o.seconds + 30) * 1000 });
-  const cpuSeconds = treeCpuSeconds(t.pid) - cpuBefore;
+  const wrk = run('wrk', args, { env, timeoutMs: (wrkSeconds + 30) * 1000 });
+  let counted: { requests: number; seconds: number; cpuSeconds: number } | undefined;
+  if (window) {
+    await sleep(window.skipSeconds * 1000);
+    const fromCpu = treeCpuSeconds(t.pid);
+    const from = { at: performance.now(), n: await originRequests(window.statusUrl) };
+    await sleep(o.seconds * 1000);
+    const n = await originRequests(window.statusUrl);
+    counted = {
+      requests: n - from.n,
+      seconds: (performance.now() - from.at) / 1000,
+      cpuSeconds: treeCpuSeconds(t.pid) - fromCpu,
+    };
+  }
+  const out = await wrk;
+  const cpuSeconds = counted?.cpuSeconds ?? treeCpuSeconds(t.pid) - cpuBefore;
   const line = out.stdout.split('\n').find((l) => l.startsWith('WRK_JSON '));
   if (!line) throw new Error(`wrk against ${t.name} printed no result:\n${out.stdout}`);
   const w = JSON.parse(line.slice('WRK_JSON '.length)) as WrkJson;
-  const seconds = w.duration_us / 1e6;
+  const requests = counted?.requests ?? w.requests;
+  const seconds = counted?.seconds ?? w.duration_us / 1e6;
   const errors = w.connect_errors + w.read_errors + w.write_errors + w.status_errors + w.timeouts;
   return {
-    requests: w.requests,
+    requests,
     seconds,
-    rps: w.requests / seconds,
+    rps: requests / seconds,
     cpuSeconds,
-    rpsPerCpu: cpuSeconds > 0 ? w.requests / cpuSeconds : 0,
+    rpsPerCpu: cpuSeconds > 0 ? requests / cpuSeconds : 0,
     errors,
     p50Ms: w.p50_us / 1000,
     p99Ms: w.p99_us / 1000,

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
-  hitCount?: number;
+  children?: number[];
 }
 
 interface CpuProfile {
@@ -16,6 +16,14 @@ interface CpuProfile {
   startTime: number;
   endTime: number;
   samples: number[];
+  /** Microseconds from the previous sample (the first: from startTime). */
+  timeDeltas: number[];
+}
+
+/** Part of a profile to count, in ms from the start of the profile (the process start). */
+export interface Window {
+  fromMs: number;
+  toMs: number;
 }
 
 export interface FunctionTime {
@@ -72,6 +80,21 @@ const NATIVE_WRITE = new Set([
   'shutdown',
 ]);
 
+const WRITES = 'socket writes';
+
+/**
+ * A native socket write is either to the client (through TLS: encryption, then the syscall)
+ * or to the origin (plain TCP, from undici): the first JavaScript caller tells which.
+ */
+function writeTarget(node: ProfileNode, parents: ReadonlyMap<number, ProfileNode>): string {
+  for (let p = parents.get(node.id); p; p = parents.get(p.id)) {
+    const url = p.callFrame.url;
+    if (url.includes('/undici/')) return 'socket writes to the origin (syscalls)';
+    if (/^node:(_http|internal\/http2|_tls)/.test(url)) break;
+  }
+  return 'socket writes to the client (TLS encryption, syscalls)';
+}
+
 /** The group a function belongs to, from its URL (or, for natives, its name). */
 export function groupOf(name: string, url: string): string {
   if (name === '(garbage collector)') return 'garbage collection';
@@ -80,7 +103,7 @@ export function groupOf(name: string, url: string): string {
   if (url === '') {
     if (NATIVE_TLS.has(name)) return 'TLS';
     if (NATIVE_HTTP.has(name)) return 'HTTP parsing and writing';
-    if (NATIVE_WRITE.has(name)) return 'socket writes (TLS encryption, syscalls)';
+    if (NATIVE_WRITE.has(name)) return WRITES;
     return 'other native';
   }
   if (url.includes('/node_modules/undici/') || url.includes('/src/edge/forwarder.ts')) {
@@ -91,7 +114,8 @@ export function groupOf(name: string, url: string): string {
   if (url.includes('/src/events/')) return 'Portcullis JS: events';
   if (url.includes('/src/')) return 'Portcullis JS: edge (src/edge, src/config)';
   if (url.includes('/node_modules/')) return 'other libraries';
-  if (/^node:(_tls|tls|internal\/tls|crypto|internal\/crypto)/.test(url)) return 'TLS';
+  if (/^node:(_tls|tls|internal\/tls)/.test(url)) return 'TLS';
+  if (/^node:(crypto|internal\/crypto)/.test(url)) return 'node crypto (random ids, hashes)';
   if (/^node:(_http|http|internal\/http)/.test(url)) return 'HTTP parsing and writing';
   if (/^node:(net|internal\/stream|internal\/streams|stream|events|internal\/event)/.test(url)) {
     return 'node streams, sockets and events';
@@ -103,29 +127,41 @@ export function groupOf(name: string, url: string): string {
   return 'other';
 }
 
-/** Sums self time over one or more profiles (a cluster writes one per worker). */
-export function summarise(paths: readonly string[], topN = 25): ProfileSummary {
+/**
+ * Sums self time over one or more profiles (a cluster writes one per worker), counting only
+ * the samples inside `window` so that start-up (module loading) and shutdown stay out.
+ */
+export function summarise(paths: readonly string[], window?: Window, topN = 25): ProfileSummary {
   const byFunction = new Map<string, { name: string; where: string; group: string; ms: number }>();
   let idleMs = 0;
   let busyMs = 0;
   for (const path of paths) {
     const profile = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
-    const totalHits = profile.nodes.reduce((n, node) => n + (node.hitCount ?? 0), 0);
-    const msPerHit = totalHits > 0 ? (profile.endTime - profile.startTime) / 1000 / totalHits : 0;
-    for (const node of profile.nodes) {
-      const hits = node.hitCount ?? 0;
-      if (hits === 0) continue;
+    const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+    const parents = new Map<number, ProfileNode>();
+    for (const n of profile.nodes) for (const c of n.children ?? []) parents.set(c, n);
+    const selfMs = new Map<number, number>();
+    let atUs = 0;
+    for (let i = 0; i < profile.samples.length; i++) {
+      const deltaUs = profile.timeDeltas[i] ?? 0;
+      atUs += deltaUs;
+      if (window && (atUs / 1000 < window.fromMs || atUs / 1000 > window.toMs)) continue;
+      const id = profile.samples[i]!;
+      selfMs.set(id, (selfMs.get(id) ?? 0) + deltaUs / 1000);
+    }
+    for (const [id, ms] of selfMs) {
+      const node = nodes.get(id)!;
       const { functionName, url, lineNumber } = node.callFrame;
       const name = functionName || '(anonymous)';
-      const group = groupOf(name, url);
-      const ms = hits * msPerHit;
+      let group = groupOf(name, url);
+      if (group === WRITES) group = writeTarget(node, parents);
       if (group === 'idle') {
         idleMs += ms;
         continue;
       }
       busyMs += ms;
       const where = url ? `${shortUrl(url)}:${lineNumber + 1}` : '(native)';
-      const key = `${name} ${where}`;
+      const key = `${name} ${where} ${group}`;
       const entry = byFunction.get(key) ?? { name, where, group, ms: 0 };
       entry.ms += ms;
       byFunction.set(key, entry);

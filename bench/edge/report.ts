@@ -41,33 +41,48 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/** How each figure that the rounds measure is read from one side's round. */
+const PICK: Readonly<Record<Exclude<keyof Figures, 'revokeToBlockMs'>, (r: SideRound) => number>> =
+  {
+    keepAliveRps: (r) => r.keepAlive.rps,
+    rpsPerCpuSecond: (r) => r.keepAlive.rpsPerCpu,
+    handshakesPerSecond: (r) => r.handshakes.perSecond,
+    handshakesPerCpuSecond: (r) => r.handshakes.perCpuSecond,
+    p99HalfLoadMs: (r) => r.halfLoad.p99Ms,
+    halfLoadRps: (r) => r.halfLoad.rps,
+  };
+
 /** The median of each figure over the rounds. */
 export function figuresOf(rounds: readonly Round[], side: Side, revocation: Revocation): Figures {
-  const of = (pick: (r: SideRound) => number) => median(rounds.map((r) => pick(r[side])));
-  return {
-    keepAliveRps: of((r) => r.keepAlive.rps),
-    rpsPerCpuSecond: of((r) => r.keepAlive.rpsPerCpu),
-    handshakesPerSecond: of((r) => r.handshakes.perSecond),
-    handshakesPerCpuSecond: of((r) => r.handshakes.perCpuSecond),
-    p99HalfLoadMs: of((r) => r.halfLoad.p99Ms),
-    halfLoadRps: of((r) => r.halfLoad.rps),
-    revokeToBlockMs: revocation.ms,
-  };
+  const figures = { revokeToBlockMs: revocation.ms } as Figures;
+  for (const [key, pick] of Object.entries(PICK)) {
+    figures[key as keyof typeof PICK] = median(rounds.map((r) => pick(r[side])));
+  }
+  return figures;
 }
 
-/** Portcullis/nginx for each figure; for times, above 1 means Portcullis is slower. */
-export function ratios(p: Figures, n: Figures): Record<keyof Figures, number | null> {
-  const ratio = (a: number | null, b: number | null) =>
-    a === null || b === null || !(b > 0) ? null : a / b;
-  return {
-    keepAliveRps: ratio(p.keepAliveRps, n.keepAliveRps),
-    rpsPerCpuSecond: ratio(p.rpsPerCpuSecond, n.rpsPerCpuSecond),
-    handshakesPerSecond: ratio(p.handshakesPerSecond, n.handshakesPerSecond),
-    handshakesPerCpuSecond: ratio(p.handshakesPerCpuSecond, n.handshakesPerCpuSecond),
-    p99HalfLoadMs: ratio(p.p99HalfLoadMs, n.p99HalfLoadMs),
-    halfLoadRps: ratio(p.halfLoadRps, n.halfLoadRps),
-    revokeToBlockMs: ratio(p.revokeToBlockMs, n.revokeToBlockMs),
-  };
+/**
+ * Portcullis/nginx for each figure: the median of the ratios of the rounds, each round
+ * measuring both sides a few seconds apart, so that a machine busier in one round than in
+ * another moves both sides together. For times, above 1 means Portcullis is slower.
+ */
+export function ratios(
+  rounds: readonly Round[],
+  p: Figures,
+  n: Figures,
+): Record<keyof Figures, number | null> {
+  const out = {
+    revokeToBlockMs:
+      p.revokeToBlockMs === null || n.revokeToBlockMs === null || !(n.revokeToBlockMs > 0)
+        ? null
+        : p.revokeToBlockMs / n.revokeToBlockMs,
+  } as Record<keyof Figures, number | null>;
+  for (const [key, pick] of Object.entries(PICK)) {
+    out[key as keyof typeof PICK] = median(
+      rounds.map((r) => pick(r.portcullis) / pick(r.nginx)).filter((x) => Number.isFinite(x)),
+    );
+  }
+  return out;
 }
 
 const ROWS: readonly { key: keyof Figures; label: string; digits: number }[] = [
@@ -81,11 +96,14 @@ const ROWS: readonly { key: keyof Figures; label: string; digits: number }[] = [
 ];
 
 /** The table of both sides and the ratios, as printed at the end of a run. */
-export function formatTable(p: Figures, n: Figures): string {
-  const r = ratios(p, n);
+export function formatTable(
+  p: Figures,
+  n: Figures,
+  r: Record<keyof Figures, number | null>,
+): string {
   const fmt = (v: number | null, digits: number) =>
     v === null || Number.isNaN(v) ? 'n/a' : v.toFixed(digits);
-  const head = ['', 'Portcullis', 'nginx', 'Portcullis/nginx'];
+  const head = ['median of the rounds', 'Portcullis', 'nginx', 'Portcullis/nginx'];
   const body = ROWS.map((row) => [
     row.label,
     fmt(p[row.key], row.digits),

@@ -11,7 +11,8 @@
  * side's own keep-alive rate. The figures are the medians of the rounds; the time from a
  * revocation to the first blocked request is measured once at the end. Settings come from the
  * environment: BENCH_WORKERS (edge workers and nginx workers, default 1), BENCH_ROUNDS
- * (default 3), BENCH_SECONDS (per measurement, default 5), BENCH_CONNECTIONS (default 50).
+ * (default 3), BENCH_SECONDS (per measurement, default 5), BENCH_WARMUP_SECONDS (default 8),
+ * BENCH_CONNECTIONS (keep-alive, default 50), BENCH_LATENCY_CONNECTIONS (paced, default 16).
  */
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir } from 'node:os';
@@ -58,7 +59,13 @@ const settings = {
   workers: intFromEnv('BENCH_WORKERS', 1),
   rounds: intFromEnv('BENCH_ROUNDS', 3),
   seconds: intFromEnv('BENCH_SECONDS', 5),
+  warmupSeconds: intFromEnv('BENCH_WARMUP_SECONDS', 8),
   connections: intFromEnv('BENCH_CONNECTIONS', 50),
+  /**
+   * Connections of the paced latency run: few, so that their handshakes at its start (which
+   * wrk counts in its latencies) are a small part of the run.
+   */
+  latencyConnections: intFromEnv('BENCH_LATENCY_CONNECTIONS', 16),
   /** wrk threads: one per core, as the load generator shares the machine. */
   threads: Math.min(cpus().length, 4),
 };
@@ -83,11 +90,23 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
+/** The origin both proxies forward to, with its request counter on `statusPort`. */
+function startOrigin(dir: string, port: number, statusPort: number): Promise<Started> {
+  const config = renderTemplate(join(HERE, 'nginx-origin.conf'), {
+    DIR: dir,
+    ORIGIN_PORT: String(port),
+    STATUS_PORT: String(statusPort),
+  });
+  return startNginx('origin', dir, config, port);
+}
+
 /** Everything started for a comparison run. */
 interface Setup {
   dir: string;
   origin: Started;
   originPort: number;
+  /** nginx stub_status of the origin: how many requests it has answered. */
+  statusUrl: string;
   portcullis: Portcullis;
   demo: DemoIds;
   nginx: Started;
@@ -100,15 +119,10 @@ interface Setup {
 async function setUp(dir: string): Promise<Setup> {
   await ensureTools(log);
   const shim = await buildShim(HERE, dir);
-  const [originPort, proxyPort, apiPort, edgePort] = await Promise.all(
-    Array.from({ length: 4 }, freePort),
+  const [originPort, statusPort, proxyPort, apiPort, edgePort] = await Promise.all(
+    Array.from({ length: 5 }, freePort),
   );
-  const origin = await startNginx(
-    'origin',
-    dir,
-    renderTemplate(join(HERE, 'nginx-origin.conf'), { DIR: dir, ORIGIN_PORT: String(originPort) }),
-    originPort!,
-  );
+  const origin = await startOrigin(dir, originPort!, statusPort!);
   log(`origin (nginx, 1 worker) on 127.0.0.1:${originPort}`);
 
   const dataDir = join(dir, 'portcullis-data');
@@ -141,6 +155,7 @@ async function setUp(dir: string): Promise<Setup> {
     dir,
     origin,
     originPort: originPort!,
+    statusUrl: `http://127.0.0.1:${statusPort}/`,
     portcullis,
     demo,
     nginx,
@@ -196,14 +211,14 @@ async function measureSide(s: Setup, side: Side): Promise<SideRound> {
     seconds: settings.seconds,
     connections: settings.connections,
     threads: settings.threads,
+    // The first seconds (wrk's handshakes, JIT, pools filling) are not counted.
+    originWindow: { statusUrl: s.statusUrl, skipSeconds: 2 },
   };
-  // Warm-up: connections opened, JIT compiled, pools filled.
-  await keepAlive(target, s.identity, HERE, { ...wrk, seconds: 1 });
   const ka = await keepAlive(target, s.identity, HERE, wrk);
   const hs = await handshakes(target, s.identity, settings.seconds, 2 * settings.workers + 2);
   const half = await pacedKeepAlive(target, s.identity, HERE, ka.rps / 2, {
     seconds: settings.seconds,
-    connections: settings.connections,
+    connections: settings.latencyConnections,
     threads: settings.threads,
   });
   log(
@@ -275,6 +290,16 @@ async function compare(dir: string): Promise<void> {
   const loadBefore = loadavg();
   const s = await setUp(dir);
   await checkEquivalence(s);
+  // V8 compiles Portcullis's hot path only after many calls; on a busy machine that takes
+  // seconds. Both sides get the same unmeasured warm-up.
+  log(`warming up both sides for ${settings.warmupSeconds} s each`);
+  for (const side of SIDES) {
+    await keepAlive(s.targets[side], s.identity, HERE, {
+      seconds: settings.warmupSeconds,
+      connections: settings.connections,
+      threads: settings.threads,
+    });
+  }
   const rounds: Round[] = [];
   for (let i = 0; i < settings.rounds; i++) {
     log(`round ${i + 1} of ${settings.rounds}`);
@@ -296,8 +321,10 @@ async function compare(dir: string): Promise<void> {
     portcullis: figuresOf(rounds, 'portcullis', revocation.portcullis),
     nginx: figuresOf(rounds, 'nginx', revocation.nginx),
   };
+  const ratio = ratios(rounds, figures.portcullis, figures.nginx);
   console.log('');
-  console.log(formatTable(figures.portcullis, figures.nginx));
+  console.log(formatTable(figures.portcullis, figures.nginx, ratio));
+  console.log("(Portcullis/nginx: the median of the rounds' ratios)");
   console.log('');
   for (const side of SIDES) console.log(`revocation, ${side}: ${revocation[side].how}`);
 
@@ -320,7 +347,7 @@ async function compare(dir: string): Promise<void> {
       origin: 'nginx, 1 worker, return 200 (18 bytes), keep-alive',
     },
     figures,
-    ratios: ratios(figures.portcullis, figures.nginx),
+    ratios: ratio,
     revocation,
     rounds,
   };
@@ -338,18 +365,16 @@ async function compare(dir: string): Promise<void> {
 async function profile(dir: string): Promise<void> {
   await ensureTools(log);
   const shim = await buildShim(HERE, dir);
-  const originPort = await freePort();
-  await startNginx(
-    'origin',
-    dir,
-    renderTemplate(join(HERE, 'nginx-origin.conf'), { DIR: dir, ORIGIN_PORT: String(originPort) }),
-    originPort,
-  );
+  const [originPort, statusPort] = [await freePort(), await freePort()];
+  await startOrigin(dir, originPort, statusPort);
+  const statusUrl = `http://127.0.0.1:${statusPort}/`;
   const seconds = Math.max(settings.seconds, 10);
   for (const load of ['keep-alive', 'handshakes'] as const) {
+    // A profile covers one load only: a new Portcullis for each.
     const profileDir = join(dir, `profile-${load}`);
     const dataDir = join(dir, `data-${load}`);
     const [apiPort, edgePort] = [await freePort(), await freePort()];
+    const spawnedAt = performance.now();
     const p = await startPortcullis({
       repoRoot: REPO,
       dataDir,
@@ -367,21 +392,26 @@ async function profile(dir: string): Promise<void> {
     };
     const target: Target = { name: 'portcullis', port: edgePort, pid: p.process.pid };
     const wrk = { connections: settings.connections, threads: settings.threads };
+    const skipSeconds = 2;
     await keepAlive(target, identity, HERE, { ...wrk, seconds: 2 });
+    const window = { fromMs: performance.now() - spawnedAt, toMs: 0 };
     if (load === 'keep-alive') {
-      const r = await keepAlive(target, identity, HERE, { ...wrk, seconds });
+      window.fromMs += skipSeconds * 1000;
+      const originWindow = { statusUrl, skipSeconds };
+      const r = await keepAlive(target, identity, HERE, { ...wrk, seconds, originWindow });
       log(`profiled keep-alive: ${r.rps.toFixed(0)} req/s, ${r.rpsPerCpu.toFixed(0)}/CPU-s`);
     } else {
       const r = await handshakes(target, identity, seconds, 2 * settings.workers + 2);
       log(`profiled handshakes: ${r.perSecond.toFixed(0)}/s, ${r.perCpuSecond.toFixed(0)}/CPU-s`);
     }
+    window.toMs = performance.now() - spawnedAt;
     // The profile is written when node exits normally: SIGTERM is serve's clean shutdown.
     await stop(p.process, 20_000);
     const files = readdirSync(profileDir)
       .filter((f) => f.endsWith('.cpuprofile'))
       .map((f) => join(profileDir, f));
     if (files.length === 0) throw new Error(`no CPU profile was written in ${profileDir}`);
-    const summary = summarise(files);
+    const summary = summarise(files, window);
     console.log('');
     console.log(formatSummary(`Portcullis edge under ${load} load`, summary));
     writeFileSync(join(dir, `profile-${load}.json`), JSON.stringify(summary, null, 2));
