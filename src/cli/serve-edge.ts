@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { AggregatorRegistry, collectDefaultMetrics, register, type Registry } from 'prom-client';
 import { EdgeCluster, workerChannel } from '../edge/cluster.ts';
 import { ECHO_ORIGIN_URL } from '../edge/echo-origin.ts';
 import { EdgeServer, type EdgeServerOptions } from '../edge/edge-server.ts';
@@ -21,6 +22,8 @@ const ECHO_URL_ENV = 'PORTCULLIS_INTERNAL_ECHO_URL';
 /** What `serve` needs of a running edge, whether one process or a cluster of workers. */
 export interface RunningEdge {
   readonly port: number;
+  /** Metrics kept outside this process's registry (a cluster's workers), as Prometheus text. */
+  metrics?(): Promise<string>;
   waitForVersion(version: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -32,6 +35,8 @@ export interface EdgeStart {
   masterKey: Uint8Array;
   events: EventBuffer;
   echoUrl: string;
+  /** Where an in-process edge registers its metrics. */
+  registry: Registry;
 }
 
 /**
@@ -50,14 +55,9 @@ export async function startEdge(s: EdgeStart): Promise<RunningEdge> {
         env: { [ECHO_URL_ENV]: s.echoUrl },
       });
     }
+    const logger = s.logger.child({ component: 'edge' });
     return await EdgeServer.start(
-      edgeOptions(
-        s.store,
-        s.logger.child({ component: 'edge' }),
-        certificates,
-        s.events,
-        s.echoUrl,
-      ),
+      { ...edgeOptions(s.store, logger, certificates, s.events, s.echoUrl), registry: s.registry },
       s.settings.edgeListen.host,
       s.settings.edgeListen.port,
     );
@@ -109,8 +109,13 @@ export async function serveEdgeWorker(settings: ServeSettings, env: NodeJS.Proce
       onError: (err, dropped) => logger.error({ err, dropped }, 'events dropped'),
     });
     const options = edgeOptions(store, logger, certificates, events, env[ECHO_URL_ENV] ?? '');
+    // Workers use prom-client's global registry: that is the one the primary's aggregator
+    // asks each worker for. Constructing an aggregator here is what installs the worker's
+    // answering listener; prom-client does not do it on import.
+    collectDefaultMetrics({ register });
+    new AggregatorRegistry();
     const edge = await EdgeServer.start(
-      { ...options, changes: workerChannel.changes },
+      { ...options, changes: workerChannel.changes, registry: register },
       settings.edgeListen.host,
       settings.edgeListen.port,
     );

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import cluster from 'node:cluster';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -115,7 +116,17 @@ export async function serve(flags: ServeFlags, env: NodeJS.ProcessEnv, version: 
       onError: (err, dropped) => logger.error({ err, dropped }, 'events dropped'),
     });
     closers.push(() => events.close());
-    const edge = await startEdge({ settings, store, logger, masterKey, events, echoUrl: echo.url });
+    const registry = new Registry();
+    collectDefaultMetrics({ register: registry, prefix: 'portcullis_control_' });
+    const edge = await startEdge({
+      settings,
+      store,
+      logger,
+      masterKey,
+      events,
+      echoUrl: echo.url,
+      registry,
+    });
     closers.push(() => edge.close());
     let publicUrl: string | undefined = undefined;
     const app = buildApiServer({
@@ -125,6 +136,7 @@ export async function serve(flags: ServeFlags, env: NodeJS.ProcessEnv, version: 
       masterKey,
       publicBaseUrl: () => publicUrl,
       configApplied: (v) => edge.waitForVersion(v),
+      metrics: async () => (await registry.metrics()) + ((await edge.metrics?.()) ?? ''),
     });
     closers.push(() => app.close());
     const apiUrl = await listen(app, settings);

@@ -1,5 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
+import { AggregatorRegistry } from 'prom-client';
 import type { ConfigChange, Store } from '../store/index.ts';
 
 /** Messages from the primary to an edge worker. */
@@ -31,6 +32,7 @@ export class EdgeCluster {
   readonly #options: EdgeClusterOptions;
   readonly #applied = new Map<number, number>();
   readonly #waiters = new Set<() => void>();
+  readonly #aggregator = new AggregatorRegistry();
   #port = 0;
   #closing = false;
   #unsubscribe: (() => void) | undefined;
@@ -74,6 +76,11 @@ export class EdgeCluster {
         this.#waiters.add(wake);
       });
     }
+  }
+
+  /** Every worker's metrics, summed where Prometheus would sum them (counters, gauges). */
+  metrics(): Promise<string> {
+    return this.#aggregator.clusterMetrics();
   }
 
   async close(): Promise<void> {

@@ -8,6 +8,8 @@ import {
   type HostSnapshot,
 } from '../config/index.ts';
 import type { EventBuffer } from '../events/event-buffer.ts';
+import { EdgeMetrics } from '../events/metrics.ts';
+import { Registry } from 'prom-client';
 import type { ConfigChange, Store } from '../store/index.ts';
 import { ClientHelloError, readClientHello } from './client-hello.ts';
 import { Forwarder, type ForwarderOptions } from './forwarder.ts';
@@ -35,6 +37,8 @@ export interface EdgeServerOptions {
    * notification was lost is applied at most this late. Default 1 s; 0 turns it off.
    */
   pollIntervalMs?: number;
+  /** Where the edge's metrics are registered. Default: a registry of its own. */
+  registry?: Registry;
 }
 
 /** The name the edge's fallback certificate is issued for, used without SNI. */
@@ -59,6 +63,8 @@ export class EdgeServer {
   #snapshot: EdgeSnapshot;
   #fallback!: HostSnapshot;
   #applied = 0;
+  #appliedAt = 0;
+  readonly #metrics: EdgeMetrics;
   #rebuilding: Promise<void> | undefined;
   readonly #pending: ConfigChange[] = [];
   #unsubscribe: (() => void) | undefined;
@@ -69,6 +75,13 @@ export class EdgeServer {
     this.#log = options.logger;
     this.#snapshot = built.snapshot;
     this.#forwarder = new Forwarder(options.forwarder);
+    this.#metrics = new EdgeMetrics(options.registry ?? new Registry(), () => ({
+      configVersion: () => this.#applied,
+      lastAppliedAt: () => this.#appliedAt,
+      revokedSerials: () => this.#revoked.size,
+      eventsDropped: () => options.events.dropped,
+      eventsPending: () => options.events.pending,
+    }));
     this.#handler = new RequestHandler({
       snapshot: () => this.#snapshot,
       revoked: this.#revoked,
@@ -76,12 +89,20 @@ export class EdgeServer {
       events: options.events,
       logger: options.logger,
       passSampleRate: options.passSampleRate ?? 0.01,
+      metrics: this.#metrics,
     });
     this.#hostServers = new HostServers({
       handler: (req, res) => this.#handler.handle(req, res),
       upgrade: (req, socket, head) => this.#handler.upgrade(req, socket, head),
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
-      onTlsError: (err) => this.#log.debug({ err: err.message }, 'tls handshake failed'),
+      onTlsError: (err) => {
+        this.#metrics.handshakes.inc({ result: 'tls_error' });
+        this.#log.debug({ err: err.message }, 'tls handshake failed');
+      },
+      onHandshake: (state, mtls) => {
+        this.#metrics.handshakes.inc({ result: 'ok' });
+        if (mtls) this.#metrics.clientAuth.inc({ result: state.auth.reason });
+      },
     });
     this.#listener = createServer((socket) => this.#accept(socket));
   }
@@ -172,7 +193,8 @@ export class EdgeServer {
     try {
       hello = await readClientHello(socket, this.#options.handshakeTimeoutMs ?? 10_000);
     } catch (err) {
-      const reason = err instanceof ClientHelloError ? err.reason : 'error';
+      const reason = err instanceof ClientHelloError ? err.reason : 'closed';
+      this.#metrics.handshakes.inc({ result: reason });
       this.#log.debug({ reason, client: socket.remoteAddress }, 'connection closed before tls');
       socket.destroy();
       return;
@@ -269,6 +291,7 @@ export class EdgeServer {
   #markApplied(version: number): void {
     if (version <= this.#applied) return;
     this.#applied = version;
+    this.#appliedAt = Date.now();
     for (const listener of [...this.#appliedListeners]) listener(version);
   }
 }

@@ -25,6 +25,8 @@ export interface HostServerOptions {
   /** Time a client has to finish the TLS handshake. */
   handshakeTimeoutMs: number;
   onTlsError: (err: Error, socket: TLSSocket) => void;
+  /** Called for every completed handshake with its client authentication outcome. */
+  onHandshake: (state: ConnectionState, mtls: boolean) => void;
 }
 
 /**
@@ -85,6 +87,7 @@ export class HostServers {
         auth: readConnectionAuth(socket, current ?? host),
       };
       (socket as unknown as Record<symbol, ConnectionState>)[CONNECTION] = state;
+      this.#options.onHandshake(state, host.mtlsEnabled);
     });
     server.on('tlsClientError', this.#options.onTlsError);
     server.on('upgrade', this.#options.upgrade);

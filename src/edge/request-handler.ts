@@ -4,6 +4,7 @@ import type { Duplex, Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { EdgeRule, EdgeSnapshot, HostSnapshot, RevokedSet } from '../config/index.ts';
 import type { EventBuffer } from '../events/event-buffer.ts';
+import type { EdgeMetrics } from '../events/metrics.ts';
 import type { FirewallEvent } from '../store/index.ts';
 import { connectionOf } from './host-servers.ts';
 import { type Forwarder, originHeaders, OriginError } from './forwarder.ts';
@@ -27,6 +28,7 @@ export interface RequestHandlerOptions {
   events: EventBuffer;
   logger: Logger;
   passSampleRate: number;
+  metrics: EdgeMetrics;
 }
 
 type EdgeRequest = IncomingMessage | Http2ServerRequest;
@@ -109,6 +111,25 @@ export class RequestHandler {
   }
 
   #decide(req: EdgeRequest, rayId: string): Decision {
+    const decision = this.#decideUncounted(req, rayId);
+    const requests = this.#o.metrics.requests;
+    if (decision.kind === 'deny') {
+      requests.inc({
+        zone: '_unknown',
+        host: '_unknown',
+        action: 'deny',
+        reason: decision.denial.reason,
+      });
+    } else {
+      const { host, fields } = decision;
+      const action = decision.kind === 'block' ? 'block' : (decision.rule?.action ?? 'allow');
+      const reason = decision.kind === 'block' ? decision.reason : fields.ctx.auth.reason;
+      requests.inc({ zone: host.zoneId, host: host.hostname, action, reason });
+    }
+    return decision;
+  }
+
+  #decideUncounted(req: EdgeRequest, rayId: string): Decision {
     const time = Date.now();
     const snapshot = this.#o.snapshot();
     const { socket, state } = connectionOf(req);
@@ -148,7 +169,9 @@ export class RequestHandler {
       time,
     });
     const zone = snapshot.zones.get(host.zoneId);
+    const started = performance.now();
     const result = zone ? zone.evaluate(fields) : undefined;
+    this.#o.metrics.ruleSeconds.observe((performance.now() - started) / 1000);
     for (const logged of result?.logged ?? []) this.#record(fields, host, logged, 'log');
     const rule = result?.terminating;
     if (rule?.action === 'block') {
@@ -183,16 +206,22 @@ export class RequestHandler {
     const headers = this.#originHeaders(req, host, fields);
     const action = rule ? rule.action : 'allow';
     const { method, url, rayId } = fields.ctx;
+    const started = performance.now();
     try {
       await this.#o.forwarder.forward(
         { origin: host.origin, method, url, headers, body: bodyOf(req) },
         res,
+      );
+      this.#o.metrics.originSeconds.observe(
+        { host: host.hostname },
+        (performance.now() - started) / 1000,
       );
       if (rule || Math.random() < this.#o.passSampleRate) {
         this.#record(fields, host, rule, action);
       }
     } catch (err) {
       if (!(err instanceof OriginError)) throw err;
+      this.#o.metrics.originErrors.inc({ host: host.hostname, reason: err.reason });
       this.#o.logger.warn(
         { origin: host.origin.origin, reason: err.reason, rayId },
         'origin failed',

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { connect as netConnect } from 'node:net';
 import type { SecureContextOptions } from 'node:tls';
 import { pino } from 'pino';
+import { Registry } from 'prom-client';
 import { bootstrap } from '../../src/api/bootstrap.ts';
 import { ensureManagedCa, issueAndStore, signingAuthority } from '../../src/api/managed-ca.ts';
 import { startEchoOrigin, ECHO_ORIGIN_URL } from '../../src/edge/echo-origin.ts';
@@ -41,6 +42,8 @@ export interface EdgeHarness {
   events: EventBuffer;
   zone: Zone;
   masterKey: Uint8Array;
+  /** The edge's metrics. */
+  registry: Registry;
   /** PEM of the edge CA, for clients to trust. */
   edgeCa: string;
   dir: string;
@@ -79,6 +82,7 @@ export async function startEdgeHarness(): Promise<EdgeHarness> {
     return z;
   });
   const echo = await startEchoOrigin();
+  const registry = new Registry();
   const certificates = await EdgeCertificates.load(dir, masterKey);
   const events = new EventBuffer({ write: (b) => store.insertEvents(b), flushIntervalMs: 50 });
   const edge = await EdgeServer.start(
@@ -88,6 +92,7 @@ export async function startEdgeHarness(): Promise<EdgeHarness> {
       certificates,
       events,
       passSampleRate: 1,
+      registry,
       forwarder: { overrides: new Map([['echo.portcullis.internal:80', echo.url]]) },
     },
     '127.0.0.1',
@@ -100,6 +105,7 @@ export async function startEdgeHarness(): Promise<EdgeHarness> {
     zone,
     masterKey,
     edgeCa: certificates.caPem,
+    registry,
     dir,
     port: edge.port,
     close: async () => {
