@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
+  DEFAULT_KEY_ALGORITHM,
   DEFAULT_VALIDITY_DAYS,
   checkValidityDays,
   exportPrivateKeyDer,
@@ -65,6 +66,11 @@ const listQuery = {
 
 const editBody = { type: 'object', properties: { reactivate: { type: 'boolean' } } } as const;
 
+interface CreateBody {
+  csr: string;
+  validity_days: number;
+}
+
 interface GenerateBody {
   common_name: string;
   organization?: string;
@@ -93,126 +99,127 @@ export async function clientCertificateRoutes(
   guardRoutes(app, ctx.store);
   const read = { resource: 'ssl', access: 'read' } as const;
   const edit = { resource: 'ssl', access: 'edit' } as const;
-  const zoneParams = pathParams('zone_id');
-  const params = pathParams('zone_id', 'client_certificate_id');
+  const params = pathParams('zone_id');
+  const one = pathParams('zone_id', 'client_certificate_id');
   const status: StatusContext = { ...ctx, log: app.log };
   const path = '/zones/:zone_id/client_certificates';
+  const route = (summary: string, schema: object) => ({ tags, summary, ...schema });
 
   app.post(
     path,
     {
-      schema: {
-        tags,
-        summary: 'Issue a client certificate from a CSR',
-        params: zoneParams,
-        body: createBody,
-      },
+      schema: route('Issue a client certificate from a CSR', { params, body: createBody }),
       config: { need: edit },
     },
-    async (
-      request: FastifyRequest<{ Params: ZoneParams; Body: { csr: string; validity_days: number } }>,
-    ) => {
-      const csr = await pointing('/csr', () => parseCsr(request.body.csr));
-      const days = request.body.validity_days;
-      await pointing('/validity_days', () => checkValidityDays(days));
-      const issued = await issue(ctx, request, csr, days);
-      return success(clientCertificateView(issued.cert, issued.ca));
-    },
+    createFromCsr(ctx),
   );
   app.post(
     `${path}/generate`,
     {
-      schema: {
-        tags,
-        summary: 'Generate a key and CSR and issue a certificate for them',
-        params: zoneParams,
+      schema: route('Generate a key and a CSR and issue a certificate for them', {
+        params,
         body: generateBody,
-      },
+      }),
       config: { need: edit },
     },
-    async (request: FastifyRequest<{ Params: ZoneParams; Body: GenerateBody }>) => {
-      const body = request.body;
-      const days = body.validity_days ?? DEFAULT_VALIDITY_DAYS;
-      await pointing('/validity_days', () => checkValidityDays(days));
-      const algorithm = await pointing('/key_type', () =>
-        parseKeyAlgorithm(body.key_type ?? 'ecdsa-p256'),
-      );
-      const generated = await generateKeyAndCsr(subjectOf(body), { algorithm });
-      const key = await exportPrivateKeyDer(generated.keys.privateKey);
-      const issued = await issue(ctx, request, generated.csr, days, key);
-      // The only time the key is shown: the bundle download gives it again, but never a list.
-      return success({
-        ...clientCertificateView(issued.cert, issued.ca),
-        private_key: generated.privateKeyPem,
-      });
-    },
+    createWithKey(ctx),
   );
   app.get(
     path,
     {
-      schema: {
-        tags,
-        summary: 'List client certificates',
-        params: zoneParams,
-        querystring: listQuery,
-      },
+      schema: route('List client certificates', { params, querystring: listQuery }),
       config: { need: read },
     },
-    async (
-      request: FastifyRequest<{ Params: ZoneParams; Querystring: PageParams & { status: string } }>,
-    ) => {
-      const { page, per_page: perPage, status: wanted } = request.query;
-      const found = await ctx.store.listClientCertificates({
-        zoneId: zoneOf(request).id,
-        ...(wanted === 'all' ? {} : { status: wanted as ClientCertificateStatus }),
-        page,
-        perPage,
-      });
-      for (const cert of found.items) settleLater(status, cert);
-      const views = await viewsOf(ctx.store, found.items);
-      return success(views, pageInfo(page, perPage, views.length, found.total));
-    },
+    listCertificates(status),
   );
   app.get(
     `${path}/:client_certificate_id`,
-    { schema: { tags, summary: 'Get a client certificate', params }, config: { need: read } },
+    { schema: route('Get a client certificate', { params: one }), config: { need: read } },
     async (request: FastifyRequest<{ Params: CertParams }>) => {
-      const { cert, ca } = await certificateOf(
-        ctx.store,
-        zoneOf(request),
-        request.params.client_certificate_id,
-      );
+      const id = request.params.client_certificate_id;
+      const { cert, ca } = await certificateOf(ctx.store, zoneOf(request), id);
       settleLater(status, cert);
       return success(clientCertificateView(cert, ca));
     },
   );
   app.delete(
     `${path}/:client_certificate_id`,
-    { schema: { tags, summary: 'Revoke a client certificate', params }, config: { need: edit } },
+    { schema: route('Revoke a client certificate', { params: one }), config: { need: edit } },
     async (request: FastifyRequest<{ Params: CertParams }>) => {
-      const zone = zoneOf(request);
       const id = request.params.client_certificate_id;
-      const { cert, ca } = await changeStatus(status, request, zone, id, TRANSITIONS.revoke);
-      return success(clientCertificateView(cert, ca));
+      const changed = await changeStatus(status, request, zoneOf(request), id, TRANSITIONS.revoke);
+      return success(clientCertificateView(changed.cert, changed.ca));
     },
   );
   app.patch(
     `${path}/:client_certificate_id`,
     {
-      schema: { tags, summary: 'Restore a revoked client certificate', params, body: editBody },
+      schema: route('Restore a revoked client certificate', { params: one, body: editBody }),
       config: { need: edit },
     },
-    async (request: FastifyRequest<{ Params: CertParams; Body: { reactivate?: boolean } }>) => {
-      const zone = zoneOf(request);
-      const id = request.params.client_certificate_id;
-      // Cloudflare's client sends `{}` when `reactivate` is left out: that changes nothing.
-      const { cert, ca } =
-        request.body.reactivate === true
-          ? await changeStatus(status, request, zone, id, TRANSITIONS.reactivate)
-          : await certificateOf(ctx.store, zone, id);
-      return success(clientCertificateView(cert, ca));
-    },
+    reactivate(status),
   );
+}
+
+function createFromCsr(ctx: RouteContext) {
+  return async (request: FastifyRequest<{ Params: ZoneParams; Body: CreateBody }>) => {
+    const csr = await pointing('/csr', () => parseCsr(request.body.csr));
+    const days = request.body.validity_days;
+    await pointing('/validity_days', () => checkValidityDays(days));
+    const issued = await issue(ctx, request, csr, days);
+    return success(clientCertificateView(issued.cert, issued.ca));
+  };
+}
+
+function createWithKey(ctx: RouteContext) {
+  return async (request: FastifyRequest<{ Params: ZoneParams; Body: GenerateBody }>) => {
+    const body = request.body;
+    const days = body.validity_days ?? DEFAULT_VALIDITY_DAYS;
+    await pointing('/validity_days', () => checkValidityDays(days));
+    const algorithm = await pointing('/key_type', () =>
+      parseKeyAlgorithm(body.key_type ?? DEFAULT_KEY_ALGORITHM),
+    );
+    const generated = await generateKeyAndCsr(subjectOf(body), { algorithm });
+    const key = await exportPrivateKeyDer(generated.keys.privateKey);
+    const issued = await issue(ctx, request, generated.csr, days, key);
+    // The one answer that shows the key; the bundle download is the only other way to get it.
+    return success({
+      ...clientCertificateView(issued.cert, issued.ca),
+      private_key: generated.privateKeyPem,
+    });
+  };
+}
+
+function listCertificates(ctx: StatusContext) {
+  return async (
+    request: FastifyRequest<{ Params: ZoneParams; Querystring: PageParams & { status: string } }>,
+  ) => {
+    const { page, per_page: perPage, status } = request.query;
+    const found = await ctx.store.listClientCertificates({
+      zoneId: zoneOf(request).id,
+      ...(status === 'all' ? {} : { status: status as ClientCertificateStatus }),
+      page,
+      perPage,
+    });
+    for (const cert of found.items) settleLater(ctx, cert);
+    const views = await viewsOf(ctx.store, found.items);
+    return success(views, pageInfo(page, perPage, views.length, found.total));
+  };
+}
+
+function reactivate(ctx: StatusContext) {
+  return async (
+    request: FastifyRequest<{ Params: CertParams; Body: { reactivate?: boolean } }>,
+  ) => {
+    const zone = zoneOf(request);
+    const id = request.params.client_certificate_id;
+    // Cloudflare's client sends `{}` when `reactivate` is left out: that changes nothing.
+    const { cert, ca } =
+      request.body.reactivate === true
+        ? await changeStatus(ctx, request, zone, id, TRANSITIONS.reactivate)
+        : await certificateOf(ctx.store, zone, id);
+    return success(clientCertificateView(cert, ca));
+  };
 }
 
 /** Issues from the zone account's managed CA, storing the certificate with its audit entry. */
