@@ -89,21 +89,7 @@ export async function mtlsCertificateRoutes(
       schema: { tags, summary: 'Delete an uploaded CA no hostname uses', params },
       config: { need: edit },
     },
-    async (request: FastifyRequest<{ Params: CaParams }>) => {
-      const deleted = await store.transaction(async (tx) => {
-        const ca = await uploadedCaOf(tx, request.params);
-        await tx.deleteCertificateAuthority(ca.id);
-        await recordChange(tx, request, {
-          accountId: ca.accountId,
-          action: 'delete',
-          resourceType: 'mtls_certificate',
-          resourceId: ca.id,
-          before: auditView(ca),
-        });
-        return ca;
-      });
-      return success(mtlsCertificateView(deleted));
-    },
+    deleteCa(store),
   );
   app.get(
     `${path}/:mtls_certificate_id/associations`,
@@ -111,21 +97,47 @@ export async function mtlsCertificateRoutes(
       schema: { tags, summary: 'List the hostnames that use an uploaded CA', params },
       config: { need: read },
     },
-    async (request: FastifyRequest<{ Params: CaParams }>) => {
-      const hosts = await store.transaction(async (tx) => {
-        const ca = await uploadedCaOf(tx, request.params);
-        return hostsUsing(tx, ca);
-      });
-      return success(
-        hosts.map((h) => ({
-          service: 'mtls',
-          status: h.mtlsEnabled ? 'active' : 'inactive',
-          hostname: h.hostname,
-          zone_id: h.zoneId,
-        })),
-      );
-    },
+    listAssociations(store),
   );
+}
+
+function deleteCa(store: Store) {
+  return async (request: FastifyRequest<{ Params: CaParams }>) => {
+    const deleted = await store.transaction(async (tx) => {
+      const ca = await uploadedCaOf(tx, request.params);
+      // The store refuses with a conflict (409) while a host still trusts the CA.
+      await tx.deleteCertificateAuthority(ca.id);
+      await recordChange(tx, request, {
+        accountId: ca.accountId,
+        action: 'delete',
+        resourceType: 'mtls_certificate',
+        resourceId: ca.id,
+        before: auditView(ca),
+      });
+      return ca;
+    });
+    return success(mtlsCertificateView(deleted));
+  };
+}
+
+/**
+ * The hosts that trust the CA, as Cloudflare's certificate associations (`service`,
+ * `status`) with the hostname and zone added: `active` while the host asks for certificates.
+ */
+function listAssociations(store: Store) {
+  return async (request: FastifyRequest<{ Params: CaParams }>) => {
+    const hosts = await store.transaction(async (tx) =>
+      hostsUsing(tx, await uploadedCaOf(tx, request.params)),
+    );
+    return success(
+      hosts.map((h) => ({
+        service: 'mtls',
+        status: h.mtlsEnabled ? 'active' : 'inactive',
+        hostname: h.hostname,
+        zone_id: h.zoneId,
+      })),
+    );
+  };
 }
 
 async function uploadCa(
