@@ -1,5 +1,11 @@
-import { checkExpression, type ListItems, type RuleError } from '../rules/index.ts';
-import type { Transaction, RuleList } from '../store/index.ts';
+import {
+  checkExpression,
+  listItemsOf,
+  listNamesIn,
+  type ListItems,
+  type RuleError,
+} from '../rules/index.ts';
+import type { Transaction } from '../store/index.ts';
 import type { EnvelopeMessage } from './envelope.ts';
 import { ApiError } from './errors.ts';
 
@@ -30,19 +36,6 @@ export class ExpressionApiError extends ApiError {
   }
 }
 
-// `$name` in an expression; the engine reads the same shape and reports unknown names itself.
-const LIST_REFERENCE = /\$([a-z0-9_]+(?:\.[a-z0-9_]+)*)/g;
-
-/** The names of the lists an expression appears to use, for loading them before checking. */
-export function listNamesIn(expression: string): string[] {
-  return [...new Set([...expression.matchAll(LIST_REFERENCE)].map((m) => m[1]!))];
-}
-
-/** The items of a list as the engine takes them: ASNs as numbers, the rest as text. */
-export function engineItems(list: RuleList, values: readonly string[]): ListItems {
-  return list.kind === 'asn' ? values.map(Number) : values;
-}
-
 /**
  * Parses and type-checks `expression` against the Cloudflare scheme and the account's lists,
  * inside the transaction that will store it, so that a list deleted meanwhile cannot slip
@@ -57,7 +50,7 @@ export async function validateExpression(
   const lists: Record<string, ListItems> = {};
   for (const name of listNamesIn(expression)) {
     const list = await tx.getListByName(accountId, name);
-    if (list) lists[name] = engineItems(list, await tx.listItemValues(list.id));
+    if (list) lists[name] = listItemsOf(list.kind, await tx.listItemValues(list.id));
   }
   const result = checkExpression(expression, { lists });
   if (!result.ok) throw new ExpressionApiError(result.error, pointer);

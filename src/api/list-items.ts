@@ -1,7 +1,8 @@
 import { checkExpression } from '../rules/index.ts';
 import type { ListItem, ListKind, NewListItem, RuleList, Transaction } from '../store/index.ts';
 import { ApiError } from './errors.ts';
-import { listNamesIn, validateExpression } from './expression-check.ts';
+import { listNamesIn } from '../rules/index.ts';
+import { validateExpression } from './expression-check.ts';
 
 /** A list item as Cloudflare's API writes it, one key per kind. */
 export interface ListItemBody {

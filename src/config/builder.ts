@@ -1,5 +1,13 @@
 import { PemLabel, decodePemAll, parseCrl } from '../pki/index.ts';
-import { compileRuleset, parseExpression, type Expression } from '../rules/index.ts';
+import { createHash } from 'node:crypto';
+import {
+  compileRuleset,
+  listItemsOf,
+  listNamesIn,
+  parseExpression,
+  type Expression,
+  type ListItems,
+} from '../rules/index.ts';
 import type { CustomCertificate, Host, Rule, Store, Transaction, Zone } from '../store/index.ts';
 import type {
   EdgeRule,
@@ -45,8 +53,8 @@ export async function buildConfiguration(
 ): Promise<BuiltConfiguration> {
   const data = await store.transaction(readAll);
   const zones = new Map<string, ZoneSnapshot>();
-  for (const { zone, rules } of data.zones) {
-    zones.set(zone.id, zoneSnapshot(zone, rules, previous?.zones.get(zone.id)));
+  for (const { zone, rules, lists } of data.zones) {
+    zones.set(zone.id, zoneSnapshot(zone, rules, lists, previous?.zones.get(zone.id)));
   }
   const hosts = new Map<string, HostSnapshot>();
   for (const host of data.hosts) {
@@ -66,14 +74,16 @@ export async function buildConfiguration(
 
 async function readAll(tx: Transaction) {
   const version = await tx.configVersion();
-  const zones: { zone: Zone; rules: Rule[] }[] = [];
+  const zones: { zone: Zone; rules: Rule[]; lists: ZoneLists }[] = [];
+  const listCache = new Map<string, ListItems | null>();
   const hosts: Host[] = [];
   const uploaded = new Map<string, CustomCertificate[]>();
   for (let page = 1; ; page++) {
     const batch = (await tx.listZones({ page, perPage: 500 })).items;
     if (batch.length === 0) break;
     for (const zone of batch) {
-      zones.push({ zone, rules: await tx.listRules(zone.id) });
+      const rules = await tx.listRules(zone.id);
+      zones.push({ zone, rules, lists: await listsFor(tx, zone, rules, listCache) });
       hosts.push(...(await tx.listHosts(zone.id)));
       uploaded.set(zone.id, await tx.listCustomCertificates(zone.id));
     }
@@ -124,8 +134,49 @@ async function uploadedCrlSerials(der: Uint8Array, ca: TrustedCa): Promise<strin
   throw new ConfigurationError(`the CRL stored for ${what} is not signed by it`);
 }
 
-function zoneSnapshot(zone: Zone, stored: Rule[], previous?: ZoneSnapshot): ZoneSnapshot {
-  const signature = stored.map((r) => `${r.id}@${r.version}`).join(',');
+/** The named lists a zone's rules use, with what identifies their current content. */
+interface ZoneLists {
+  items: Record<string, ListItems>;
+  /** Changes whenever a list the rules use changes. */
+  signature: string;
+}
+
+/** Loads the lists the zone's rules name, from the zone's account, once per build. */
+async function listsFor(
+  tx: Transaction,
+  zone: Zone,
+  rules: readonly Rule[],
+  cache: Map<string, ListItems | null>,
+): Promise<ZoneLists> {
+  const items: Record<string, ListItems> = {};
+  const parts: string[] = [];
+  for (const name of new Set(rules.flatMap((r) => listNamesIn(r.expression)))) {
+    const key = `${zone.accountId}/${name}`;
+    if (!cache.has(key)) {
+      const list = await tx.getListByName(zone.accountId, name);
+      cache.set(key, list ? listItemsOf(list.kind, await tx.listItemValues(list.id)) : null);
+    }
+    const found = cache.get(key);
+    if (found) {
+      items[name] = found;
+      parts.push(`${name}#${digest(found)}`);
+    }
+  }
+  return { items, signature: parts.join(',') };
+}
+
+/** Identifies a list's content, so that a change recompiles the rules that use it. */
+function digest(items: ListItems): string {
+  return createHash('sha256').update(items.join('\n')).digest('base64url');
+}
+
+function zoneSnapshot(
+  zone: Zone,
+  stored: Rule[],
+  lists: ZoneLists,
+  previous?: ZoneSnapshot,
+): ZoneSnapshot {
+  const signature = `${stored.map((r) => `${r.id}@${r.version}`).join(',')}|${lists.signature}`;
   if (previous && previous.signature === signature) {
     return { ...previous, name: zone.name, paused: zone.paused };
   }
@@ -133,7 +184,7 @@ function zoneSnapshot(zone: Zone, stored: Rule[], previous?: ZoneSnapshot): Zone
     id: r.id,
     action: r.action,
     enabled: r.enabled,
-    expression: compile(zone, r),
+    expression: compile(zone, r, lists.items),
     description: r.description,
     actionParameters: r.actionParameters,
   }));
@@ -147,11 +198,9 @@ function zoneSnapshot(zone: Zone, stored: Rule[], previous?: ZoneSnapshot): Zone
   };
 }
 
-function compile(zone: Zone, rule: Rule): Expression {
+function compile(zone: Zone, rule: Rule, lists: Record<string, ListItems>): Expression {
   try {
-    // TODO: resolve `$name` lists here once lists are stored; until then a rule naming a
-    // list is refused when the configuration is built.
-    return parseExpression(rule.expression);
+    return parseExpression(rule.expression, { lists });
   } catch (err) {
     throw new ConfigurationError(
       `compiling rule ${rule.id} of zone ${zone.name}: ${(err as Error).message}`,

@@ -33,6 +33,7 @@ export { interpret } from './interpreter.ts';
 export { ipFromRequest, parseIp, type IpAddress } from './ip.ts';
 export { DEFAULT_LIMITS, type Limits } from './limits.ts';
 export type { ListItems, ListResolver } from './rhs.ts';
+export { listItemsOf, listNamesIn } from './lists.ts';
 export {
   compileRuleset,
   type CompiledRuleset,

@@ -96,3 +96,32 @@ describe('edge: rule actions and firewall events', () => {
     assert.equal((await edgeRequest(h, { host: 'www.example.com' })).status, 403);
   });
 });
+
+describe('edge: rules that use named lists', () => {
+  let h: EdgeHarness;
+  before(async () => {
+    h = await startEdgeHarness();
+  });
+  after(() => h.close());
+
+  test('a rule with $list is enforced, and a change to the list alone reaches the edge', async () => {
+    const list = await h.store.createList({
+      accountId: h.zone.accountId,
+      name: 'blocked_clients',
+      kind: 'ip',
+    });
+    await h.store.addListItems(list.id, [{ value: '10.9.9.9' }]);
+    await h.store.createRule({
+      zoneId: h.zone.id,
+      action: 'block',
+      expression: 'http.host eq "www.example.com" and ip.src in $blocked_clients',
+      position: 0,
+    });
+    await h.edge.waitForVersion(await h.store.configVersion());
+    assert.equal((await edgeRequest(h, { host: 'www.example.com' })).status, 200);
+
+    await h.store.addListItems(list.id, [{ value: '127.0.0.0/8' }]);
+    await h.edge.waitForVersion(await h.store.configVersion());
+    assert.equal((await edgeRequest(h, { host: 'www.example.com' })).status, 403);
+  });
+});
