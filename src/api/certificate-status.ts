@@ -14,7 +14,7 @@ import type {
   Zone,
 } from '../store/index.ts';
 import { recordChange } from './audit.ts';
-import { clientCertificateView } from './client-certificate-view.ts';
+import { clientCertificateAuditView } from './client-certificate-view.ts';
 import { ApiError } from './errors.ts';
 import { publishManagedCrl } from './managed-crl.ts';
 
@@ -95,8 +95,8 @@ export async function changeStatus(
       action: transition.action,
       resourceType: 'client_certificate',
       resourceId: cert.id,
-      before: clientCertificateView(cert, ca),
-      after: clientCertificateView(changed, current),
+      before: clientCertificateAuditView(cert, ca),
+      after: clientCertificateAuditView(changed, current),
     });
     return { cert: changed, ca: current };
   });

@@ -37,6 +37,15 @@ export function clientCertificateView(cert: ClientCertificate, ca: IssuingCa) {
 export type ClientCertificateView = ReturnType<typeof clientCertificateView>;
 
 /**
+ * What the audit log keeps of a client certificate: the view without the certificate and CSR
+ * PEMs, which the serial and fingerprint already identify (logs never hold whole PEMs).
+ */
+export function clientCertificateAuditView(cert: ClientCertificate, ca: IssuingCa) {
+  const { certificate: _certificate, csr: _csr, ...rest } = clientCertificateView(cert, ca);
+  return rest;
+}
+
+/**
  * An uploaded CA in the shape of Cloudflare's `MTLSCertificate` result, described from the
  * first certificate of its bundle. `crl_number` (beyond Cloudflare) is the number of the last
  * CRL uploaded for it, 0 before any.

@@ -24,7 +24,7 @@ import {
   settleLater,
   type StatusContext,
 } from '../certificate-status.ts';
-import { clientCertificateView } from '../client-certificate-view.ts';
+import { clientCertificateAuditView, clientCertificateView } from '../client-certificate-view.ts';
 import { pageInfo, success } from '../envelope.ts';
 import { issueAndStore } from '../managed-ca.ts';
 import { pointing } from '../pki-errors.ts';
@@ -248,7 +248,7 @@ async function issue(
       action: 'create',
       resourceType: 'client_certificate',
       resourceId: cert.id,
-      after: clientCertificateView(cert, ca),
+      after: clientCertificateAuditView(cert, ca),
     });
     return { cert, ca };
   });
