@@ -13,6 +13,7 @@ export interface CertApi {
   app: FastifyInstance;
   store: Store;
   token: string;
+  masterKey: Uint8Array;
   accountId: string;
   zone: Zone;
   /** `http://127.0.0.1:<port>/client/v4` */
@@ -33,13 +34,14 @@ export interface CertApiOptions {
 /** Starts a control plane for the certificate routes' tests. */
 export async function startCertApi(options: CertApiOptions = {}): Promise<CertApi> {
   const store = SqliteStore.open({ path: ':memory:' });
+  const masterKey = new Uint8Array(randomBytes(32));
   const boot = await bootstrap(store);
   const publicUrl: { value?: string } = {};
   const app = buildApiServer({
     store,
     logger: pino({ level: 'silent' }),
     version: '0.0.0-test',
-    masterKey: new Uint8Array(randomBytes(32)),
+    masterKey,
     publicBaseUrl: () => publicUrl.value,
     ...(options.configApplied ? { configApplied: options.configApplied } : {}),
   });
@@ -66,6 +68,7 @@ export async function startCertApi(options: CertApiOptions = {}): Promise<CertAp
     app,
     store,
     token: boot.adminSecret!,
+    masterKey,
     accountId: boot.account.id,
     zone,
     baseURL,
