@@ -17,6 +17,7 @@ import { recordChange } from './audit.ts';
 import { clientCertificateAuditView } from './client-certificate-view.ts';
 import { ApiError } from './errors.ts';
 import { publishManagedCrl } from './managed-crl.ts';
+import { everyItem } from './store-pages.ts';
 
 /** What status changes need besides the request. */
 export interface StatusContext {
@@ -132,4 +133,28 @@ export function settleLater(ctx: StatusContext, cert: ClientCertificate): void {
       ctx.log.warn({ err, serial: cert.serialNumber }, 'client certificate status not settled'),
     )
     .finally(() => waiting.delete(cert.id));
+}
+
+/**
+ * Schedules the settling of every certificate left pending, for example by a restart between
+ * a revocation and the edges taking it. Called once when the API starts.
+ */
+export async function settlePending(ctx: StatusContext): Promise<void> {
+  // Collected first, then scheduled: a settled certificate leaves the pending pages, which
+  // would shift the pages still to read.
+  const pending: ClientCertificate[] = [];
+  for await (const zone of everyItem((page) => ctx.store.listZones({ page, perPage: 500 }))) {
+    for (const transition of Object.values(TRANSITIONS)) {
+      const certs = everyItem((page) =>
+        ctx.store.listClientCertificates({
+          zoneId: zone.id,
+          status: transition.pending,
+          page,
+          perPage: 500,
+        }),
+      );
+      for await (const cert of certs) pending.push(cert);
+    }
+  }
+  for (const cert of pending) settleLater(ctx, cert);
 }

@@ -4,8 +4,9 @@
  * CRL routes serve it without opening the CA key.
  */
 import { buildCrl, parseCrl, type RevokedEntry } from '../pki/index.ts';
-import type { CertificateAuthority, Page, Transaction } from '../store/index.ts';
+import type { CertificateAuthority, Transaction } from '../store/index.ts';
 import { signingAuthority } from './managed-ca.ts';
+import { everyItem } from './store-pages.ts';
 
 /**
  * A stored CRL is rebuilt, with the same entries and a higher number, once it is within this
@@ -64,10 +65,10 @@ async function revokedEntries(tx: Transaction, ca: CertificateAuthority): Promis
   const serials = await tx.listRevokedSerials(ca.id);
   if (serials.length === 0) return [];
   const times = new Map<string, Date>();
-  const zones = pages((page) => tx.listZones({ accountId: ca.accountId, page, perPage: 500 }));
+  const zones = everyItem((page) => tx.listZones({ accountId: ca.accountId, page, perPage: 500 }));
   for await (const zone of zones) {
     for (const status of REVOKED) {
-      const certs = pages((page) =>
+      const certs = everyItem((page) =>
         tx.listClientCertificates({ zoneId: zone.id, status, page, perPage: 500 }),
       );
       for await (const c of certs) {
@@ -82,13 +83,4 @@ async function revokedEntries(tx: Transaction, ca: CertificateAuthority): Promis
     serialNumber,
     revokedAt: times.get(serialNumber) ?? now,
   }));
-}
-
-/** Every item of a paged store query, page by page until an empty one. */
-async function* pages<T>(fetch: (page: number) => Promise<Page<T>>): AsyncGenerator<T> {
-  for (let page = 1; ; page++) {
-    const { items } = await fetch(page);
-    if (items.length === 0) return;
-    yield* items;
-  }
 }

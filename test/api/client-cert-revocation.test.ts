@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import tls from 'node:tls';
+import { pino } from 'pino';
+import { buildApiServer } from '../../src/api/server.ts';
 import { importPrivateKey, type GeneratedCsr } from '../../src/pki/index.ts';
 import { createEdgeCa, issueServerCertificate } from '../../src/pki/server-certificate.ts';
 import {
@@ -195,5 +197,34 @@ describe('revoking and restoring a client certificate', () => {
       .map((e) => e.action)
       .sort();
     assert.deepEqual(actions, ['create', 'reactivate', 'revoke', 'revoke']);
+  });
+});
+
+describe('a change left pending by a restart', () => {
+  test('settles when the API starts again', async () => {
+    const api = await startCertApi();
+    try {
+      const { csrPem } = await deviceCsr('restarted');
+      const cert = await api.client.clientCertificates.create({
+        zone_id: api.zone.id,
+        csr: csrPem,
+        validity_days: 5,
+      });
+      // As if the process stopped between the revocation and the edges taking it.
+      await api.store.setClientCertificateStatus(cert.id!, 'pending_revocation');
+      const restarted = buildApiServer({
+        store: api.store,
+        logger: pino({ level: 'silent' }),
+        version: '0.0.0-test',
+        masterKey: api.masterKey,
+      });
+      await restarted.ready();
+      await eventually(
+        async () => (await api.store.getClientCertificate(cert.id!))?.status === 'revoked',
+      );
+      await restarted.close();
+    } finally {
+      await api.close();
+    }
   });
 });

@@ -22,6 +22,7 @@ import {
   certificateOf,
   changeStatus,
   settleLater,
+  settlePending,
   type StatusContext,
 } from '../certificate-status.ts';
 import { clientCertificateAuditView, clientCertificateView } from '../client-certificate-view.ts';
@@ -102,6 +103,11 @@ export async function clientCertificateRoutes(
   const params = pathParams('zone_id');
   const one = pathParams('zone_id', 'client_certificate_id');
   const status: StatusContext = { ...ctx, log: app.log };
+  app.addHook('onReady', async () => {
+    await settlePending(status).catch((err: unknown) =>
+      app.log.warn({ err }, 'pending client certificates not scheduled to settle'),
+    );
+  });
   const path = '/zones/:zone_id/client_certificates';
   const route = (summary: string, schema: object) => ({ tags, summary, ...schema });
 
