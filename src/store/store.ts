@@ -115,6 +115,29 @@ export interface EventQuery {
   limit?: number;
 }
 
+export interface AnalyticsQuery {
+  zoneId: string;
+  /** Inclusive lower bound, epoch ms. */
+  since: number;
+  /** Exclusive upper bound, epoch ms. */
+  until: number;
+  /** Width of a time bucket, ms. */
+  bucketMs: number;
+  /** How many entries each top list keeps. */
+  top: number;
+}
+
+export interface EventAnalytics {
+  /** Per bucket start (epoch ms), the number of events per action; empty buckets left out. */
+  series: { time: number; counts: Record<string, number> }[];
+  total: number;
+  topRules: { value: string; count: number }[];
+  topHosts: { value: string; count: number }[];
+  topReasons: { value: string; count: number }[];
+  topCertificates: { value: string; count: number }[];
+  topActions: { value: string; count: number }[];
+}
+
 export interface EventPage {
   items: FirewallEvent[];
   /** Present when more events match. */
@@ -229,6 +252,8 @@ export interface StoreData {
   /** Stores a batch of events in one transaction. */
   insertEvents(events: FirewallEvent[]): Promise<void>;
   queryEvents(query: EventQuery): Promise<EventPage>;
+  /** Counts over time and the most frequent values, for the firewall Overview. */
+  eventAnalytics(query: AnalyticsQuery): Promise<EventAnalytics>;
   /** Removes events older than `time` (epoch ms); returns how many. */
   deleteEventsBefore(time: number): Promise<number>;
 

@@ -525,6 +525,49 @@ export function storeContract(name: string, harness: StoreHarness): void {
     });
   });
 
+  describe(`${name} store: event analytics`, () => {
+    it('counts events per time bucket and action, and ranks rules, hosts and reasons', async (s) => {
+      const z = await seedZone(s);
+      const other = await seedZone(s, 'other.com');
+      await s.insertEvents([
+        event(z.id, 1_000, { action: 'block', ruleId: 'r1', reason: 'no_certificate' }),
+        event(z.id, 1_500, {
+          action: 'block',
+          ruleId: 'r1',
+          reason: 'revoked',
+          certFingerprint: 'ff',
+        }),
+        event(z.id, 2_100, { action: 'log', ruleId: 'r2', host: 'www.example.com' }),
+        event(z.id, 2_200, { action: 'block', ruleId: 'r1', reason: 'no_certificate' }),
+        event(z.id, 9_000, { action: 'block' }),
+        event(other.id, 1_200, { action: 'block' }),
+      ]);
+      const a = await s.eventAnalytics({
+        zoneId: z.id,
+        since: 1_000,
+        until: 3_000,
+        bucketMs: 1_000,
+        top: 5,
+      });
+      assert.equal(a.total, 4);
+      assert.deepEqual(a.series, [
+        { time: 1_000, counts: { block: 2 } },
+        { time: 2_000, counts: { block: 1, log: 1 } },
+      ]);
+      assert.deepEqual(a.topRules, [
+        { value: 'r1', count: 3 },
+        { value: 'r2', count: 1 },
+      ]);
+      assert.deepEqual(a.topReasons[0], { value: 'no_certificate', count: 3 });
+      assert.deepEqual(a.topHosts[0], { value: 'api.example.com', count: 3 });
+      assert.deepEqual(a.topCertificates, [{ value: 'ff', count: 1 }]);
+      assert.deepEqual(a.topActions, [
+        { value: 'block', count: 3 },
+        { value: 'log', count: 1 },
+      ]);
+    });
+  });
+
   describe(`${name} store: transactions and the change feed`, () => {
     it('rolls back every change of a transaction that throws', async (s) => {
       const z = await seedZone(s);

@@ -1,7 +1,9 @@
 import { StoreError, StoreErrorCode } from '../errors.ts';
 import { newId, nowIso } from '../ids.ts';
 import type {
+  AnalyticsQuery,
   ApiTokenPatch,
+  EventAnalytics,
   AuditQuery,
   EventPage,
   EventQuery,
@@ -191,6 +193,41 @@ export class OperationalData extends ListData {
     const items = rows.slice(0, limit).map(toFirewallEvent);
     const last = items.at(-1);
     return rows.length > limit && last ? { items, cursor: encodeCursor(last) } : { items };
+  }
+
+  async eventAnalytics(q: AnalyticsQuery): Promise<EventAnalytics> {
+    const where = 'zone_id = ? AND time >= ? AND time < ?';
+    const params = [q.zoneId, q.since, q.until];
+    const series = new Map<number, Record<string, number>>();
+    for (const row of this.all(
+      `SELECT CAST((time - ?) / ? AS INTEGER) AS bucket, action, COUNT(*) AS n
+       FROM firewall_events
+       WHERE ${where} GROUP BY bucket, action ORDER BY bucket`,
+      q.since,
+      q.bucketMs,
+      ...params,
+    )) {
+      const time = q.since + (row.bucket as number) * q.bucketMs;
+      const counts = series.get(time) ?? {};
+      counts[row.action as string] = row.n as number;
+      series.set(time, counts);
+    }
+    const top = (column: string) =>
+      this.all(
+        `SELECT ${column} AS value, COUNT(*) AS n FROM firewall_events
+         WHERE ${where} AND ${column} IS NOT NULL GROUP BY ${column} ORDER BY n DESC, value LIMIT ?`,
+        ...params,
+        q.top,
+      ).map((r) => ({ value: r.value as string, count: r.n as number }));
+    return {
+      series: [...series].map(([time, counts]) => ({ time, counts })),
+      total: this.count(`SELECT COUNT(*) AS n FROM firewall_events WHERE ${where}`, ...params),
+      topRules: top('rule_id'),
+      topHosts: top('host'),
+      topReasons: top('reason'),
+      topCertificates: top('cert_fingerprint'),
+      topActions: top('action'),
+    };
   }
 
   async deleteEventsBefore(time: number): Promise<number> {

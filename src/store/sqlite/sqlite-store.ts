@@ -90,6 +90,7 @@ const DATA_METHODS = [
   'listAudit',
   'insertEvents',
   'queryEvents',
+  'eventAnalytics',
   'deleteEventsBefore',
   'configVersion',
 ] as const satisfies readonly (keyof StoreData)[];
