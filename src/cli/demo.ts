@@ -69,9 +69,10 @@ export function demoLines(dataDir: string, edgePort: number, edgeHost: string): 
   const resolve = `--resolve ${DEMO_HOST}:${edgePort}:${edgeHost}`;
   const ca = `--cacert ${join(dataDir, 'edge-ca.pem')}`;
   const url = `https://${DEMO_HOST}:${edgePort}/hello`;
-  const certs = `--cert ${join(dataDir, DEMO_DIR, 'client.pem')} --key ${join(dataDir, DEMO_DIR, 'client.key')}`;
+  const demo = join(dataDir, DEMO_DIR);
+  const certs = `--cert ${join(demo, 'client.pem')} --key ${join(demo, 'client.key')}`;
   return [
-    `  Demo (zone ${DEMO_ZONE}, host ${DEMO_HOST} with mTLS, forwarding to a built-in echo origin):`,
+    `  Demo (zone ${DEMO_ZONE}, host ${DEMO_HOST} with mTLS, in front of a built-in echo origin):`,
     '    Without a client certificate, 403:',
     `      curl -s ${resolve} ${ca} ${url}`,
     '    With the demo certificate, 200 and the request as the origin saw it:',

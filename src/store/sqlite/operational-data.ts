@@ -215,7 +215,8 @@ export class OperationalData extends ListData {
     const top = (column: string) =>
       this.all(
         `SELECT ${column} AS value, COUNT(*) AS n FROM firewall_events
-         WHERE ${where} AND ${column} IS NOT NULL GROUP BY ${column} ORDER BY n DESC, value LIMIT ?`,
+         WHERE ${where} AND ${column} IS NOT NULL
+         GROUP BY ${column} ORDER BY n DESC, value LIMIT ?`,
         ...params,
         q.top,
       ).map((r) => ({ value: r.value as string, count: r.n as number }));
