@@ -140,14 +140,17 @@ export function summarise(paths: readonly string[], window?: Window, topN = 25):
     const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
     const parents = new Map<number, ProfileNode>();
     for (const n of profile.nodes) for (const c of n.children ?? []) parents.set(c, n);
+    // Each sample counts for the sampling interval, not for the time since the previous one:
+    // a thread descheduled by a busy machine would otherwise charge the wait to wherever it
+    // resumed (often a socket write that woke the peer), which is wall time, not CPU time.
+    const intervalMs = sampleIntervalMs(profile);
     const selfMs = new Map<number, number>();
     let atUs = 0;
     for (let i = 0; i < profile.samples.length; i++) {
-      const deltaUs = profile.timeDeltas[i] ?? 0;
-      atUs += deltaUs;
+      atUs += profile.timeDeltas[i] ?? 0;
       if (window && (atUs / 1000 < window.fromMs || atUs / 1000 > window.toMs)) continue;
       const id = profile.samples[i]!;
-      selfMs.set(id, (selfMs.get(id) ?? 0) + deltaUs / 1000);
+      selfMs.set(id, (selfMs.get(id) ?? 0) + intervalMs);
     }
     for (const [id, ms] of selfMs) {
       const node = nodes.get(id)!;
@@ -181,6 +184,12 @@ export function summarise(paths: readonly string[], window?: Window, topN = 25):
       .slice(0, topN)
       .map((f) => ({ ...f, share: share(f.ms) })),
   };
+}
+
+/** The profiler's sampling interval: the median time between samples (1 ms by default). */
+function sampleIntervalMs(profile: CpuProfile): number {
+  const deltas = profile.timeDeltas.filter((d) => d > 0).sort((a, b) => a - b);
+  return (deltas[Math.floor(deltas.length / 2)] ?? 1000) / 1000;
 }
 
 function shortUrl(url: string): string {

@@ -270,7 +270,7 @@ async function measureRevocation(s: Setup, side: Side): Promise<Revocation> {
         throw new Error(`adding the revocation rule: ${JSON.stringify(rule.errors)}`);
       const warm = await prober.get('/');
       if (warm.status !== 200) throw new Error(`portcullis: ${warm.status} before revocation`);
-      how = `DELETE ${path.replace(/\/[^/]+$/, '/{id}')} (the API answers once applied)`;
+      how = 'DELETE /client/v4/zones/{zone}/client_certificates/{id} (answers once applied)';
       revoke = async () => {
         const revoked = await s.portcullis.api('DELETE', path);
         if (!revoked.success) throw new Error(`revoking: ${JSON.stringify(revoked.errors)}`);
@@ -327,6 +327,9 @@ async function compare(dir: string): Promise<void> {
   console.log("(Portcullis/nginx: the median of the rounds' ratios)");
   console.log('');
   for (const side of SIDES) console.log(`revocation, ${side}: ${revocation[side].how}`);
+  console.log(
+    `load average before and after: ${loadBefore[0]!.toFixed(1)}, ${loadAfter[0]!.toFixed(1)}`,
+  );
 
   const result = {
     date: startedAt.toISOString(),
@@ -353,7 +356,8 @@ async function compare(dir: string): Promise<void> {
   };
   const outDir = join(REPO, 'bench', 'results');
   mkdirSync(outDir, { recursive: true });
-  const out = join(outDir, `edge-${startedAt.toISOString().slice(0, 10)}.json`);
+  const suffix = settings.workers === 1 ? '' : `-${settings.workers}-workers`;
+  const out = join(outDir, `edge-${startedAt.toISOString().slice(0, 10)}${suffix}.json`);
   writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
   log(`results written to ${out}`);
 }
