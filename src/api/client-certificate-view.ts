@@ -34,6 +34,7 @@ export function clientCertificateView(cert: ClientCertificate, ca: IssuingCa) {
   };
 }
 
+/** The `ClientCertificate` result as the API sends it. */
 export type ClientCertificateView = ReturnType<typeof clientCertificateView>;
 
 /**

@@ -3,7 +3,7 @@
  * certificate of the CA is revoked or restored, and stored on the CA record so that the public
  * CRL routes serve it without opening the CA key.
  */
-import { buildCrl, parseCrl, type RevokedEntry } from '../pki/index.ts';
+import { PemLabel, buildCrl, decodePem, parseCrl, type RevokedEntry } from '../pki/index.ts';
 import type { CertificateAuthority, Transaction } from '../store/index.ts';
 import { signingAuthority } from './managed-ca.ts';
 import { everyItem } from './store-pages.ts';
@@ -48,7 +48,8 @@ export async function currentManagedCrl(
   now = new Date(),
 ): Promise<Uint8Array> {
   if (ca.crlDer) {
-    const caDer = (await signingAuthority(ca, masterKey)).certificateDer;
+    // The certificate alone checks the stored CRL: the key is only unsealed to sign a new one.
+    const caDer = decodePem(ca.certificatePem, PemLabel.CERTIFICATE, `the CA ${ca.id}`);
     const { nextUpdate } = await parseCrl(ca.crlDer, caDer);
     if (nextUpdate && nextUpdate.getTime() - now.getTime() > CRL_REFRESH_BEFORE_MS) {
       return ca.crlDer;
