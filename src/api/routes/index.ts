@@ -5,6 +5,7 @@ import { accountRoutes } from './accounts.ts';
 import { auditLogRoutes } from './audit-logs.ts';
 import { clientCertificateBundleRoutes } from './client-certificate-bundles.ts';
 import { customCertificateRoutes } from './custom-certificates.ts';
+import { firewallEventRoutes } from './firewall-events.ts';
 import { clientCertificateRoutes } from './client-certificates.ts';
 import { filterRoutes } from './filters.ts';
 import { firewallRuleRoutes } from './firewall-rules.ts';
@@ -69,4 +70,5 @@ export async function apiRoutes(app: FastifyInstance, options: RouteContext): Pr
   await app.register(uploadedCrlRoutes, ctx);
   await app.register(clientCertificateBundleRoutes, ctx);
   await app.register(customCertificateRoutes, ctx);
+  await app.register(firewallEventRoutes, ctx);
 }
