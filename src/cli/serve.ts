@@ -9,6 +9,7 @@ import { API_PREFIX, buildApiServer } from '../api/server.ts';
 import { startEchoOrigin } from '../edge/echo-origin.ts';
 import { EDGE_CA_CERT_FILE } from '../edge/server-certificates.ts';
 import { EventBuffer } from '../events/event-buffer.ts';
+import { startRetention } from '../events/retention.ts';
 import { SqliteStore, StoreError } from '../store/index.ts';
 import { DataDirError, lockDataDir } from './data-dir.ts';
 import { createDemo, demoExists, demoLines } from './demo.ts';
@@ -43,6 +44,10 @@ export function serveCommand(version: string): Command {
     .option(
       '--edge-workers <n>',
       'edge processes (env PORTCULLIS_EDGE_WORKERS; default: one per core)',
+    )
+    .option(
+      '--event-retention-days <days>',
+      'days firewall events are kept (env PORTCULLIS_EVENT_RETENTION_DAYS; default 7)',
     )
     .option('--log-format <format>', 'json or pretty (env PORTCULLIS_LOG_FORMAT; default json)')
     .option('--log-level <level>', 'fatal … trace (env PORTCULLIS_LOG_LEVEL; default info)')
@@ -116,6 +121,12 @@ export async function serve(flags: ServeFlags, env: NodeJS.ProcessEnv, version: 
       onError: (err, dropped) => logger.error({ err, dropped }, 'events dropped'),
     });
     closers.push(() => events.close());
+    const stopRetention = startRetention({
+      store,
+      logger: logger.child({ component: 'events' }),
+      days: settings.eventRetentionDays,
+    });
+    closers.push(async () => stopRetention());
     const registry = new Registry();
     collectDefaultMetrics({ register: registry, prefix: 'portcullis_control_' });
     const edge = await startEdge({

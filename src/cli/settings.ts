@@ -31,6 +31,8 @@ export interface ServeSettings {
   demo: boolean;
   /** Edge processes; more than one runs the edge as a cluster. Default: one per core. */
   edgeWorkers: number;
+  /** Days firewall events are kept. Default 7. */
+  eventRetentionDays: number;
 }
 
 /** Flags as commander hands them over; every one is optional. */
@@ -45,6 +47,7 @@ export interface ServeFlags {
   logLevel?: string;
   demo?: boolean;
   edgeWorkers?: string;
+  eventRetentionDays?: string;
 }
 
 /** A setting with a bad value: the message names the setting, the value and what is expected. */
@@ -83,6 +86,9 @@ export function readSettings(flags: ServeFlags, env: NodeJS.ProcessEnv): ServeSe
     logLevel: oneOf(pick('logLevel', 'PORTCULLIS_LOG_LEVEL'), LOG_LEVELS, 'info'),
     demo: flags.demo !== false,
     edgeWorkers: parseWorkers(pick('edgeWorkers', 'PORTCULLIS_EDGE_WORKERS')),
+    eventRetentionDays: parseRetention(
+      pick('eventRetentionDays', 'PORTCULLIS_EVENT_RETENTION_DAYS'),
+    ),
   };
   if (
     settings.apiListen.port !== 0 &&
@@ -136,6 +142,19 @@ function parseWorkers(source: [string, string] | undefined): number {
     throw new SettingsError(
       `${name}=${value}: expected a whole number from 1 to ${MAX_EDGE_WORKERS}`,
     );
+  }
+  return n;
+}
+
+/** Longest event retention accepted: ten years. */
+export const MAX_RETENTION_DAYS = 3650;
+
+function parseRetention(source: [string, string] | undefined): number {
+  if (!source) return 7;
+  const [value, name] = source;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > MAX_RETENTION_DAYS) {
+    throw new SettingsError(`${name}=${value}: expected days from 1 to ${MAX_RETENTION_DAYS}`);
   }
   return n;
 }

@@ -69,7 +69,8 @@ describe('firewall events and analytics API', () => {
   });
 
   test('counts the Overview: totals per bucket and action, and the top lists', async () => {
-    const range = `since=${new Date(now - 3_600_000).toISOString()}&until=${new Date(now).toISOString()}`;
+    const hourAgo = new Date(now - 3_600_000).toISOString();
+    const range = `since=${hourAgo}&until=${new Date(now).toISOString()}`;
     const res = await get(`analytics?${range}&buckets=6`);
     assert.equal(res.statusCode, 200, res.body);
     const a = res.json().result;
