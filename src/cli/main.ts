@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
+import { eventsCommand } from './events.ts';
 import { serveCommand } from './serve.ts';
 import { exprCommand } from './expr.ts';
 
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   program.addCommand(serveCommand(VERSION));
+  program.addCommand(eventsCommand());
   program.addCommand(exprCommand());
   return program;
 }
