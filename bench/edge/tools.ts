@@ -61,7 +61,7 @@ export async function versions(): Promise<Record<string, string>> {
     nginxOpenssl: /running with (OpenSSL [^)\s]+)/.exec(text)?.[1] ?? 'unknown',
     node: process.version,
     nodeOpenssl: process.versions.openssl ?? 'unknown',
-    wrk: /wrk (\d[\w.]*)/.exec(wrk.stdout + wrk.stderr)?.[1] ?? 'unknown',
+    wrk: /wrk (?:debian\/)?(\d[\w.+~-]*)/.exec(wrk.stdout + wrk.stderr)?.[1] ?? 'unknown',
     openssl: openssl.stdout.trim(),
   };
 }
