@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { EventBuffer } from '../../src/events/event-buffer.ts';
+import type { FirewallEvent } from '../../src/store/index.ts';
+
+const event = (i: number): FirewallEvent => ({
+  id: `e${i}`,
+  time: i,
+  zoneId: 'z',
+  host: 'h',
+  ruleId: null,
+  action: 'block',
+  reason: 'no_certificate',
+  clientIp: '192.0.2.1',
+  method: 'GET',
+  path: '/',
+  certFingerprint: null,
+  certSerial: null,
+  rayId: `r${i}`,
+});
+
+test('a full buffer drops new events and counts every one it dropped', async () => {
+  let release!: () => void;
+  const stalled = new Promise<void>((r) => (release = r));
+  const written: FirewallEvent[] = [];
+  const buffer = new EventBuffer({
+    capacity: 10,
+    batchSize: 5,
+    flushIntervalMs: 60_000,
+    write: async (batch) => {
+      await stalled; // storage is slow: nothing leaves the buffer meanwhile
+      written.push(...batch);
+    },
+  });
+  for (let i = 0; i < 5; i++) buffer.push(event(i)); // the first batch goes to storage
+  for (let i = 5; i < 40; i++) buffer.push(event(i)); // storage stalls: 10 fit, 25 do not
+  assert.equal(buffer.pending, 10);
+  assert.equal(buffer.dropped, 25);
+  release();
+  await buffer.close();
+  assert.equal(written.length, 15);
+  assert.equal(written.length + buffer.dropped, 40, 'every event is either stored or counted');
+});
+
+test('a batch that fails to be written is counted as dropped, and the next one goes on', async () => {
+  let fail = true;
+  const stored: string[] = [];
+  const errors: number[] = [];
+  const buffer = new EventBuffer({
+    flushIntervalMs: 60_000,
+    write: async (batch) => {
+      if (fail) throw new Error('disk full');
+      stored.push(...batch.map((e) => e.id));
+    },
+    onError: (_err, dropped) => errors.push(dropped),
+  });
+  buffer.push(event(1));
+  buffer.push(event(2));
+  await buffer.flush();
+  fail = false;
+  buffer.push(event(3));
+  await buffer.close();
+  assert.deepEqual(errors, [2]);
+  assert.equal(buffer.dropped, 2);
+  assert.deepEqual(stored, ['e3']);
+});
