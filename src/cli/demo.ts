@@ -15,10 +15,14 @@ export const DEMO_DIR = 'demo';
 /** The seed's mTLS rule, as the dashboard's "Create a mTLS rule" writes it. */
 export const DEMO_RULE = `(http.host in {"${DEMO_HOST}"} and not cf.tls_client_auth.cert_verified)`;
 
+/** Blocks revoked certificates, which the mTLS rule alone lets through. */
+export const DEMO_REVOCATION_RULE = 'cf.tls_client_auth.cert_revoked';
+
 /**
  * Sets up the demo in a new data directory, in one transaction: zone `example.com`, host
  * `api.example.com` with mTLS forwarding to the built-in echo origin, a client certificate from
- * the managed CA (its key and certificate written to `<data>/demo/`), and the mTLS rule.
+ * the managed CA (its key and certificate written to `<data>/demo/`), the mTLS rule and a
+ * rule that blocks revoked certificates.
  */
 export async function createDemo(
   store: Store,
@@ -50,6 +54,14 @@ export async function createDemo(
       action: 'block',
       expression: DEMO_RULE,
       description: 'mTLS rule (demo): block api.example.com without a valid client certificate',
+    });
+    // A revoked certificate is still `cert_verified` (as on Cloudflare); this second rule is
+    // what turns a revocation away, so that revoking the demo certificate shows its effect.
+    await tx.createRule({
+      zoneId: zone.id,
+      action: 'block',
+      expression: DEMO_REVOCATION_RULE,
+      description: 'Revocation rule (demo): block revoked client certificates',
     });
     return issued;
   });

@@ -237,7 +237,7 @@ export class EdgeServer {
         (c) => c.items.length > 0 && c.items.every((i) => i.type === 'client_certificate'),
       );
       if (onlyCertificates && (await this.#refreshRevoked(changes, last))) continue;
-      await this.#rebuild();
+      await this.#rebuild(summarize(changes));
     }
   }
 
@@ -260,7 +260,7 @@ export class EdgeServer {
     }
   }
 
-  async #rebuild(): Promise<void> {
+  async #rebuild(changed: Record<string, number>): Promise<void> {
     const started = performance.now();
     try {
       const built = await buildConfiguration(
@@ -270,13 +270,13 @@ export class EdgeServer {
       );
       this.#install(built);
       this.#log.info(
-        { version: built.snapshot.version, ms: Math.round(performance.now() - started) },
+        { version: built.snapshot.version, changed, ms: Math.round(performance.now() - started) },
         'configuration applied',
       );
     } catch (err) {
       // The last good snapshot stays in service: an invalid configuration never reaches the
       // data plane.
-      this.#log.error({ err }, 'configuration rejected, keeping the previous one');
+      this.#log.error({ err, changed }, 'configuration rejected, keeping the previous one');
     }
   }
 
@@ -294,4 +294,14 @@ export class EdgeServer {
     this.#appliedAt = Date.now();
     for (const listener of [...this.#appliedListeners]) listener(version);
   }
+}
+
+/** What a batch of changes touched, by kind and operation: `{"rule.create": 1, "host.update": 2}`. */
+function summarize(changes: readonly ConfigChange[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const item of changes.flatMap((c) => c.items)) {
+    const key = `${item.type}.${item.op}`;
+    out[key] = (out[key] ?? 0) + 1;
+  }
+  return out;
 }
