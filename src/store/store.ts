@@ -121,7 +121,7 @@ export interface AnalyticsQuery {
   since: number;
   /** Exclusive upper bound, epoch ms. */
   until: number;
-  /** Width of a time bucket, ms. */
+  /** Width of a time bucket, ms; rounded up to whole minutes. Buckets start on the minute. */
   bucketMs: number;
   /** How many entries each top list keeps. */
   top: number;
@@ -130,6 +130,8 @@ export interface AnalyticsQuery {
 export interface EventAnalytics {
   /** Per bucket start (epoch ms), the number of events per action; empty buckets left out. */
   series: { time: number; counts: Record<string, number> }[];
+  /** The bucket width used, ms. */
+  bucketMs: number;
   total: number;
   topRules: { value: string; count: number }[];
   topHosts: { value: string; count: number }[];

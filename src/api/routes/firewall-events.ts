@@ -112,7 +112,7 @@ export async function firewallEventRoutes(
     async (request: FastifyRequest<{ Params: ZoneParams; Querystring: AnalyticsQueryParams }>) => {
       const q = request.query;
       const [since, until] = range(q.since, q.until);
-      const bucketMs = Math.max(1000, Math.ceil((until - since) / q.buckets / 1000) * 1000);
+      const bucketMs = Math.ceil((until - since) / q.buckets);
       const a = await store.eventAnalytics({
         zoneId: zoneOf(request).id,
         since,
@@ -123,7 +123,7 @@ export async function firewallEventRoutes(
       return success({
         since: new Date(since).toISOString(),
         until: new Date(until).toISOString(),
-        bucket_seconds: bucketMs / 1000,
+        bucket_seconds: a.bucketMs / 1000,
         total: a.total,
         timeseries: a.series.map((b) => ({
           time: new Date(b.time).toISOString(),

@@ -228,4 +228,41 @@ export const sqliteMigrations: readonly Migration[] = [
       CREATE INDEX custom_certificates_zone ON custom_certificates(zone_id, seq);
     `,
   },
+  {
+    version: 5,
+    name: 'event rollups',
+    sql: `
+      CREATE TABLE event_rollups (
+        zone_id TEXT NOT NULL,
+        hour INTEGER NOT NULL,
+        dim TEXT NOT NULL,
+        value TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (zone_id, dim, hour, value)
+      ) WITHOUT ROWID;
+      CREATE TABLE event_minutes (
+        zone_id TEXT NOT NULL,
+        minute INTEGER NOT NULL,
+        action TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (zone_id, minute, action)
+      ) WITHOUT ROWID;
+      INSERT INTO event_minutes (zone_id, minute, action, n)
+        SELECT zone_id, time / 60000, action, COUNT(*) FROM firewall_events GROUP BY 1, 2, 3;
+      INSERT INTO event_rollups (zone_id, hour, dim, value, n)
+        SELECT zone_id, time / 3600000, 'rule', rule_id, COUNT(*) FROM firewall_events
+        WHERE rule_id IS NOT NULL GROUP BY 1, 2, 4;
+      INSERT INTO event_rollups (zone_id, hour, dim, value, n)
+        SELECT zone_id, time / 3600000, 'host', host, COUNT(*) FROM firewall_events GROUP BY 1, 2, 4;
+      INSERT INTO event_rollups (zone_id, hour, dim, value, n)
+        SELECT zone_id, time / 3600000, 'reason', reason, COUNT(*) FROM firewall_events
+        GROUP BY 1, 2, 4;
+      INSERT INTO event_rollups (zone_id, hour, dim, value, n)
+        SELECT zone_id, time / 3600000, 'cert', cert_fingerprint, COUNT(*) FROM firewall_events
+        WHERE cert_fingerprint IS NOT NULL GROUP BY 1, 2, 4;
+      INSERT INTO event_rollups (zone_id, hour, dim, value, n)
+        SELECT zone_id, time / 3600000, 'action', action, COUNT(*) FROM firewall_events
+        GROUP BY 1, 2, 4;
+    `,
+  },
 ];

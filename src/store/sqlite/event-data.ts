@@ -1,0 +1,278 @@
+import { StoreError, StoreErrorCode } from '../errors.ts';
+import type { AnalyticsQuery, EventAnalytics, EventPage, EventQuery } from '../store.ts';
+import type { FirewallEvent } from '../types.ts';
+import { ListData } from './list-data.ts';
+import { toFirewallEvent } from './rows.ts';
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+
+/** The event columns the Overview ranks, by the name of their rollup dimension. */
+const DIMENSIONS = {
+  rule: 'rule_id',
+  host: 'host',
+  reason: 'reason',
+  cert: 'cert_fingerprint',
+  action: 'action',
+} as const;
+type Dimension = keyof typeof DIMENSIONS;
+type Counts = Map<string, number>;
+
+/**
+ * Firewall events, and the rollups that keep the Overview fast: counts per hour for each
+ * ranked column and per minute for actions, updated in the transaction that stores a batch.
+ * Analytics read whole hours and minutes from the rollups and only the partial ones at the
+ * edges of the range from the events, so the answer is exact and its cost grows with the
+ * number of hours, not of events.
+ */
+export class EventData extends ListData {
+  async insertEvents(events: FirewallEvent[]): Promise<void> {
+    const hours: Counts = new Map();
+    const minutes: Counts = new Map();
+    const add = (map: Counts, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
+    for (const e of events) {
+      this.run(
+        'firewall event',
+        `INSERT INTO firewall_events (id, time, zone_id, host, rule_id, action, reason, client_ip,
+           method, path, cert_fingerprint, cert_serial, ray_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        e.id,
+        e.time,
+        e.zoneId,
+        e.host,
+        e.ruleId,
+        e.action,
+        e.reason,
+        e.clientIp,
+        e.method,
+        e.path,
+        e.certFingerprint,
+        e.certSerial,
+        e.rayId,
+      );
+      const hour = Math.floor(e.time / HOUR);
+      for (const [dim, value] of dimensionValues(e)) {
+        if (value !== null) add(hours, `${e.zoneId}\0${hour}\0${dim}\0${value}`);
+      }
+      add(minutes, `${e.zoneId}\0${Math.floor(e.time / MINUTE)}\0${e.action}`);
+    }
+    for (const [key, n] of hours) {
+      const [zoneId, hour, dim, value] = key.split('\0');
+      this.run(
+        'event rollup',
+        `INSERT INTO event_rollups (zone_id, hour, dim, value, n) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (zone_id, dim, hour, value) DO UPDATE SET n = n + excluded.n`,
+        zoneId,
+        Number(hour),
+        dim,
+        value,
+        n,
+      );
+    }
+    for (const [key, n] of minutes) {
+      const [zoneId, minute, action] = key.split('\0');
+      this.run(
+        'event rollup',
+        `INSERT INTO event_minutes (zone_id, minute, action, n) VALUES (?, ?, ?, ?)
+         ON CONFLICT (zone_id, minute, action) DO UPDATE SET n = n + excluded.n`,
+        zoneId,
+        Number(minute),
+        action,
+        n,
+      );
+    }
+  }
+
+  async queryEvents(q: EventQuery): Promise<EventPage> {
+    const where = ['zone_id = ?'];
+    const params: unknown[] = [q.zoneId];
+    const eq = (column: string, value: string | undefined) => {
+      if (value === undefined) return;
+      where.push(`${column} = ?`);
+      params.push(value);
+    };
+    eq('action', q.action);
+    eq('host', q.host);
+    eq('rule_id', q.ruleId);
+    eq('reason', q.reason);
+    eq('cert_fingerprint', q.certFingerprint);
+    eq('client_ip', q.clientIp);
+    if (q.since !== undefined) {
+      where.push('time >= ?');
+      params.push(q.since);
+    }
+    if (q.until !== undefined) {
+      where.push('time < ?');
+      params.push(q.until);
+    }
+    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+    if (q.cursor !== undefined && !after) {
+      throw new StoreError(StoreErrorCode.Invalid, `cursor ${q.cursor} is not valid`);
+    }
+    if (after) {
+      where.push('(time < ? OR (time = ? AND id < ?))');
+      params.push(after.time, after.time, after.id);
+    }
+    const limit = Math.max(1, Math.min(q.limit ?? 50, 1000));
+    const rows = this.all(
+      `SELECT * FROM firewall_events WHERE ${where.join(' AND ')}
+       ORDER BY time DESC, id DESC LIMIT ?`,
+      ...params,
+      limit + 1,
+    );
+    const items = rows.slice(0, limit).map(toFirewallEvent);
+    const last = items.at(-1);
+    return rows.length > limit && last ? { items, cursor: encodeCursor(last) } : { items };
+  }
+
+  async eventAnalytics(q: AnalyticsQuery): Promise<EventAnalytics> {
+    const series = this.#series(q);
+    const ranked = this.#ranked(q);
+    const top = (dim: Dimension) =>
+      [...(ranked.get(dim) ?? new Map<string, number>())]
+        .map(([value, count]) => ({ value, count }))
+        .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1))
+        .slice(0, q.top);
+    let total = 0;
+    for (const { counts } of series) for (const n of Object.values(counts)) total += n;
+    return {
+      series,
+      bucketMs: bucketing(q).step,
+      total,
+      topRules: top('rule'),
+      topHosts: top('host'),
+      topReasons: top('reason'),
+      topCertificates: top('cert'),
+      topActions: top('action'),
+    };
+  }
+
+  async deleteEventsBefore(time: number): Promise<number> {
+    // Rollups go by whole hours and minutes: one that straddles `time` keeps counting the
+    // expired events of its first part until it is itself wholly expired.
+    this.run('event rollups', 'DELETE FROM event_rollups WHERE hour < ?', Math.floor(time / HOUR));
+    this.run(
+      'event rollups',
+      'DELETE FROM event_minutes WHERE minute < ?',
+      Math.floor(time / MINUTE),
+    );
+    return this.run('firewall events', 'DELETE FROM firewall_events WHERE time < ?', time).changes;
+  }
+
+  /** Events per bucket and action: whole minutes from the rollup, the edges from events. */
+  #series(q: AnalyticsQuery): EventAnalytics['series'] {
+    const buckets = new Map<number, Record<string, number>>();
+    const { anchor, step } = bucketing(q);
+    const add = (time: number, action: string, n: number) => {
+      const start = anchor + Math.floor((time - anchor) / step) * step;
+      const counts = buckets.get(start) ?? {};
+      counts[action] = (counts[action] ?? 0) + n;
+      buckets.set(start, counts);
+    };
+    const [first, last] = [Math.ceil(q.since / MINUTE), Math.floor(q.until / MINUTE)];
+    if (first < last) {
+      for (const r of this.all(
+        `SELECT minute, action, n FROM event_minutes
+         WHERE zone_id = ? AND minute >= ? AND minute < ?`,
+        q.zoneId,
+        first,
+        last,
+      )) {
+        add((r.minute as number) * MINUTE, r.action as string, r.n as number);
+      }
+    }
+    for (const [from, to] of edges(q.since, q.until, first, last, MINUTE)) {
+      for (const r of this.all(
+        `SELECT time, action FROM firewall_events WHERE zone_id = ? AND time >= ? AND time < ?`,
+        q.zoneId,
+        from,
+        to,
+      )) {
+        add(r.time as number, r.action as string, 1);
+      }
+    }
+    return [...buckets].sort((a, b) => a[0] - b[0]).map(([time, counts]) => ({ time, counts }));
+  }
+
+  /** Counts per value of each ranked column: whole hours from rollups, edges from events. */
+  #ranked(q: AnalyticsQuery): Map<Dimension, Counts> {
+    const out = new Map<Dimension, Counts>();
+    const add = (dim: Dimension, value: string, n: number) => {
+      const counts = out.get(dim) ?? new Map<string, number>();
+      counts.set(value, (counts.get(value) ?? 0) + n);
+      out.set(dim, counts);
+    };
+    const [first, last] = [Math.ceil(q.since / HOUR), Math.floor(q.until / HOUR)];
+    if (first < last) {
+      for (const dim of Object.keys(DIMENSIONS) as Dimension[]) {
+        for (const r of this.all(
+          `SELECT value, SUM(n) AS n FROM event_rollups
+           WHERE zone_id = ? AND dim = ? AND hour >= ? AND hour < ? GROUP BY value`,
+          q.zoneId,
+          dim,
+          first,
+          last,
+        )) {
+          add(dim, r.value as string, r.n as number);
+        }
+      }
+    }
+    for (const [from, to] of edges(q.since, q.until, first, last, HOUR)) {
+      for (const r of this.all(
+        `SELECT * FROM firewall_events WHERE zone_id = ? AND time >= ? AND time < ?`,
+        q.zoneId,
+        from,
+        to,
+      )) {
+        for (const [dim, value] of dimensionValues(toFirewallEvent(r))) {
+          if (value !== null) add(dim, value, 1);
+        }
+      }
+    }
+    return out;
+  }
+}
+
+/**
+ * Buckets last whole minutes and start on the minute of `since`: the per-minute rollup can
+ * only be divided at minute boundaries, and this keeps every count exact.
+ */
+function bucketing(q: AnalyticsQuery): { anchor: number; step: number } {
+  return {
+    anchor: Math.floor(q.since / MINUTE) * MINUTE,
+    step: Math.max(MINUTE, Math.ceil(q.bucketMs / MINUTE) * MINUTE),
+  };
+}
+
+/** The value of each ranked column of an event. */
+function dimensionValues(e: FirewallEvent): [Dimension, string | null][] {
+  return [
+    ['rule', e.ruleId],
+    ['host', e.host],
+    ['reason', e.reason],
+    ['cert', e.certFingerprint],
+    ['action', e.action],
+  ];
+}
+
+/**
+ * The parts of [since, until) outside the whole units [first, last) (in units of `unit`):
+ * at most one piece before and one after; the whole range when it holds no whole unit.
+ */
+function edges(since: number, until: number, first: number, last: number, unit: number) {
+  if (first >= last) return [[since, until]] as const;
+  const parts: [number, number][] = [];
+  if (since < first * unit) parts.push([since, first * unit]);
+  if (last * unit < until) parts.push([last * unit, until]);
+  return parts;
+}
+
+function encodeCursor(e: FirewallEvent): string {
+  return Buffer.from(`${e.time}:${e.id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { time: number; id: string } | undefined {
+  const [time, id] = Buffer.from(cursor, 'base64url').toString().split(':');
+  const t = Number(time);
+  return Number.isSafeInteger(t) && id ? { time: t, id } : undefined;
+}
