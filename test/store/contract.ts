@@ -526,7 +526,7 @@ export function storeContract(name: string, harness: StoreHarness): void {
   });
 
   describe(`${name} store: event analytics`, () => {
-    it('counts events per time bucket and action, and ranks rules, hosts and reasons', async (s) => {
+    it('counts events per bucket and action, and ranks rules, hosts and reasons', async (s) => {
       const z = await seedZone(s);
       const other = await seedZone(s, 'other.com');
       await s.insertEvents([

@@ -253,7 +253,8 @@ export const sqliteMigrations: readonly Migration[] = [
         SELECT zone_id, time / 3600000, 'rule', rule_id, COUNT(*) FROM firewall_events
         WHERE rule_id IS NOT NULL GROUP BY 1, 2, 4;
       INSERT INTO event_rollups (zone_id, hour, dim, value, n)
-        SELECT zone_id, time / 3600000, 'host', host, COUNT(*) FROM firewall_events GROUP BY 1, 2, 4;
+        SELECT zone_id, time / 3600000, 'host', host, COUNT(*) FROM firewall_events
+        GROUP BY 1, 2, 4;
       INSERT INTO event_rollups (zone_id, hour, dim, value, n)
         SELECT zone_id, time / 3600000, 'reason', reason, COUNT(*) FROM firewall_events
         GROUP BY 1, 2, 4;
