@@ -14,11 +14,10 @@
  * (default 3), BENCH_SECONDS (per measurement, default 5), BENCH_WARMUP_SECONDS (default 8),
  * BENCH_CONNECTIONS (keep-alive, default 50), BENCH_LATENCY_CONNECTIONS (paced, default 16).
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir } from 'node:os';
-import { createServer } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { freePort, HERE, log, REPO, settings, startOrigin } from './common.ts';
 import {
   handshakes,
   keepAlive,
@@ -38,8 +37,8 @@ import {
   type SharedMaterial,
 } from './portcullis.ts';
 import { Prober, untilBlocked } from './probe.ts';
-import { stop, stopAll, treeSize, type Started } from './processes.ts';
-import { formatSummary, summarise } from './profile-summary.ts';
+import { profile } from './profile.ts';
+import { stopAll, treeSize, type Started } from './processes.ts';
 import {
   figuresOf,
   formatTable,
@@ -51,54 +50,6 @@ import {
   type SideRound,
 } from './report.ts';
 import { buildShim, ensureTools, versions } from './tools.ts';
-
-const HERE = dirname(fileURLToPath(import.meta.url));
-const REPO = resolve(HERE, '..', '..');
-
-const settings = {
-  workers: intFromEnv('BENCH_WORKERS', 1),
-  rounds: intFromEnv('BENCH_ROUNDS', 3),
-  seconds: intFromEnv('BENCH_SECONDS', 5),
-  warmupSeconds: intFromEnv('BENCH_WARMUP_SECONDS', 8),
-  connections: intFromEnv('BENCH_CONNECTIONS', 50),
-  /**
-   * Connections of the paced latency run: few, so that their handshakes at its start (which
-   * wrk counts in its latencies) are a small part of the run.
-   */
-  latencyConnections: intFromEnv('BENCH_LATENCY_CONNECTIONS', 16),
-  /** wrk threads: one per core, as the load generator shares the machine. */
-  threads: Math.min(cpus().length, 4),
-};
-
-function intFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name}=${raw}: expected a positive integer`);
-  return n;
-}
-
-const log = (line: string) => console.log(`[bench:edge] ${line}`);
-
-/** A port that was free a moment ago on 127.0.0.1. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address();
-  await new Promise((r) => server.close(r));
-  if (typeof address !== 'object' || !address) throw new Error('no free port');
-  return address.port;
-}
-
-/** The origin both proxies forward to, with its request counter on `statusPort`. */
-function startOrigin(dir: string, port: number, statusPort: number): Promise<Started> {
-  const config = renderTemplate(join(HERE, 'nginx-origin.conf'), {
-    DIR: dir,
-    ORIGIN_PORT: String(port),
-    STATUS_PORT: String(statusPort),
-  });
-  return startNginx('origin', dir, config, port);
-}
 
 /** Everything started for a comparison run. */
 interface Setup {
@@ -360,67 +311,6 @@ async function compare(dir: string): Promise<void> {
   const out = join(outDir, `edge-${startedAt.toISOString().slice(0, 10)}${suffix}.json`);
   writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
   log(`results written to ${out}`);
-}
-
-/**
- * Runs the edge under `node --cpu-prof` twice, once under keep-alive load and once under
- * full handshakes, and summarises where the time goes.
- */
-async function profile(dir: string): Promise<void> {
-  await ensureTools(log);
-  const shim = await buildShim(HERE, dir);
-  const [originPort, statusPort] = [await freePort(), await freePort()];
-  await startOrigin(dir, originPort, statusPort);
-  const statusUrl = `http://127.0.0.1:${statusPort}/`;
-  const seconds = Math.max(settings.seconds, 10);
-  for (const load of ['keep-alive', 'handshakes'] as const) {
-    // A profile covers one load only: a new Portcullis for each.
-    const profileDir = join(dir, `profile-${load}`);
-    const dataDir = join(dir, `data-${load}`);
-    const [apiPort, edgePort] = [await freePort(), await freePort()];
-    const spawnedAt = performance.now();
-    const p = await startPortcullis({
-      repoRoot: REPO,
-      dataDir,
-      apiPort,
-      edgePort,
-      workers: settings.workers,
-      nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profileDir],
-    });
-    await pointDemoAt(p, `http://127.0.0.1:${originPort}`);
-    const identity: ClientIdentity = {
-      shim,
-      certPath: join(dataDir, 'demo', 'client.pem'),
-      keyPath: join(dataDir, 'demo', 'client.key'),
-      sni: DEMO_HOST,
-    };
-    const target: Target = { name: 'portcullis', port: edgePort, pid: p.process.pid };
-    const wrk = { connections: settings.connections, threads: settings.threads };
-    const skipSeconds = 2;
-    await keepAlive(target, identity, HERE, { ...wrk, seconds: 2 });
-    const window = { fromMs: performance.now() - spawnedAt, toMs: 0 };
-    if (load === 'keep-alive') {
-      window.fromMs += skipSeconds * 1000;
-      const originWindow = { statusUrl, skipSeconds };
-      const r = await keepAlive(target, identity, HERE, { ...wrk, seconds, originWindow });
-      log(`profiled keep-alive: ${r.rps.toFixed(0)} req/s, ${r.rpsPerCpu.toFixed(0)}/CPU-s`);
-    } else {
-      const r = await handshakes(target, identity, seconds, 2 * settings.workers + 2);
-      log(`profiled handshakes: ${r.perSecond.toFixed(0)}/s, ${r.perCpuSecond.toFixed(0)}/CPU-s`);
-    }
-    window.toMs = performance.now() - spawnedAt;
-    // The profile is written when node exits normally: SIGTERM is serve's clean shutdown.
-    await stop(p.process, 20_000);
-    const files = readdirSync(profileDir)
-      .filter((f) => f.endsWith('.cpuprofile'))
-      .map((f) => join(profileDir, f));
-    if (files.length === 0) throw new Error(`no CPU profile was written in ${profileDir}`);
-    const summary = summarise(files, window);
-    console.log('');
-    console.log(formatSummary(`Portcullis edge under ${load} load`, summary));
-    writeFileSync(join(dir, `profile-${load}.json`), JSON.stringify(summary, null, 2));
-  }
-  log(`profiles kept in ${dir}`);
 }
 
 async function main(): Promise<void> {
