@@ -6,6 +6,13 @@ import { toFirewallEvent } from './rows.ts';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+/** Rollup tables of the ranked columns, coarsest first. */
+const LEVELS = [
+  { table: 'event_rollups_daily', column: 'day', unit: DAY },
+  { table: 'event_rollups', column: 'hour', unit: HOUR },
+] as const;
 
 /** The event columns the Overview ranks, by the name of their rollup dimension. */
 const DIMENSIONS = {
@@ -19,15 +26,15 @@ type Dimension = keyof typeof DIMENSIONS;
 type Counts = Map<string, number>;
 
 /**
- * Firewall events, and the rollups that keep the Overview fast: counts per hour for each
- * ranked column and per minute for actions, updated in the transaction that stores a batch.
- * Analytics read whole hours and minutes from the rollups and only the partial ones at the
- * edges of the range from the events, so the answer is exact and its cost grows with the
- * number of hours, not of events.
+ * Firewall events, and the rollups that keep the Overview fast: counts per day and per hour
+ * for each ranked column and per minute for actions, updated in the transaction that stores a
+ * batch. Analytics read whole days, hours and minutes from the rollups and only the partial
+ * ones at the edges of the range from the events, so the answer is exact and its cost grows
+ * with the length of the range in days and hours, not with the number of events.
  */
 export class EventData extends ListData {
   async insertEvents(events: FirewallEvent[]): Promise<void> {
-    const hours: Counts = new Map();
+    const rollups = LEVELS.map(() => new Map<string, number>());
     const minutes: Counts = new Map();
     const add = (map: Counts, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
     for (const e of events) {
@@ -50,25 +57,30 @@ export class EventData extends ListData {
         e.certSerial,
         e.rayId,
       );
-      const hour = Math.floor(e.time / HOUR);
-      for (const [dim, value] of dimensionValues(e)) {
-        if (value !== null) add(hours, `${e.zoneId}\0${hour}\0${dim}\0${value}`);
-      }
+      LEVELS.forEach((level, i) => {
+        const unit = Math.floor(e.time / level.unit);
+        for (const [dim, value] of dimensionValues(e)) {
+          if (value !== null) add(rollups[i]!, `${e.zoneId}\0${unit}\0${dim}\0${value}`);
+        }
+      });
       add(minutes, `${e.zoneId}\0${Math.floor(e.time / MINUTE)}\0${e.action}`);
     }
-    for (const [key, n] of hours) {
-      const [zoneId, hour, dim, value] = key.split('\0');
-      this.run(
-        'event rollup',
-        `INSERT INTO event_rollups (zone_id, hour, dim, value, n) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (zone_id, dim, hour, value) DO UPDATE SET n = n + excluded.n`,
-        zoneId,
-        Number(hour),
-        dim,
-        value,
-        n,
-      );
-    }
+    LEVELS.forEach((level, i) => {
+      for (const [key, n] of rollups[i]!) {
+        const [zoneId, unit, dim, value] = key.split('\0');
+        this.run(
+          'event rollup',
+          `INSERT INTO ${level.table} (zone_id, ${level.column}, dim, value, n)
+           VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (zone_id, dim, ${level.column}, value) DO UPDATE SET n = n + excluded.n`,
+          zoneId,
+          Number(unit),
+          dim,
+          value,
+          n,
+        );
+      }
+    });
     for (const [key, n] of minutes) {
       const [zoneId, minute, action] = key.split('\0');
       this.run(
@@ -150,7 +162,13 @@ export class EventData extends ListData {
   async deleteEventsBefore(time: number): Promise<number> {
     // Rollups go by whole hours and minutes: one that straddles `time` keeps counting the
     // expired events of its first part until it is itself wholly expired.
-    this.run('event rollups', 'DELETE FROM event_rollups WHERE hour < ?', Math.floor(time / HOUR));
+    for (const level of LEVELS) {
+      this.run(
+        'event rollups',
+        `DELETE FROM ${level.table} WHERE ${level.column} < ?`,
+        Math.floor(time / level.unit),
+      );
+    }
     this.run(
       'event rollups',
       'DELETE FROM event_minutes WHERE minute < ?',
@@ -194,7 +212,10 @@ export class EventData extends ListData {
     return [...buckets].sort((a, b) => a[0] - b[0]).map(([time, counts]) => ({ time, counts }));
   }
 
-  /** Counts per value of each ranked column: whole hours from rollups, edges from events. */
+  /**
+   * Counts per value of each ranked column: whole days from the daily rollup, whole hours of
+   * what is left from the hourly one, and only the partial hours at the edges from events.
+   */
   #ranked(q: AnalyticsQuery): Map<Dimension, Counts> {
     const out = new Map<Dimension, Counts>();
     const add = (dim: Dimension, value: string, n: number) => {
@@ -202,22 +223,30 @@ export class EventData extends ListData {
       counts.set(value, (counts.get(value) ?? 0) + n);
       out.set(dim, counts);
     };
-    const [first, last] = [Math.ceil(q.since / HOUR), Math.floor(q.until / HOUR)];
-    if (first < last) {
-      for (const dim of Object.keys(DIMENSIONS) as Dimension[]) {
-        for (const r of this.all(
-          `SELECT value, SUM(n) AS n FROM event_rollups
-           WHERE zone_id = ? AND dim = ? AND hour >= ? AND hour < ? GROUP BY value`,
-          q.zoneId,
-          dim,
-          first,
-          last,
-        )) {
-          add(dim, r.value as string, r.n as number);
+    let left: (readonly [number, number])[] = [[q.since, q.until]];
+    for (const level of LEVELS) {
+      const rest: (readonly [number, number])[] = [];
+      for (const [from, to] of left) {
+        const [first, last] = [Math.ceil(from / level.unit), Math.floor(to / level.unit)];
+        if (first < last) {
+          for (const dim of Object.keys(DIMENSIONS) as Dimension[]) {
+            for (const r of this.all(
+              `SELECT value, SUM(n) AS n FROM ${level.table} WHERE zone_id = ? AND dim = ?
+               AND ${level.column} >= ? AND ${level.column} < ? GROUP BY value`,
+              q.zoneId,
+              dim,
+              first,
+              last,
+            )) {
+              add(dim, r.value as string, r.n as number);
+            }
+          }
         }
+        rest.push(...edges(from, to, first, last, level.unit));
       }
+      left = rest;
     }
-    for (const [from, to] of edges(q.since, q.until, first, last, HOUR)) {
+    for (const [from, to] of left) {
       for (const r of this.all(
         `SELECT * FROM firewall_events WHERE zone_id = ? AND time >= ? AND time < ?`,
         q.zoneId,

@@ -264,6 +264,16 @@ export const sqliteMigrations: readonly Migration[] = [
       INSERT INTO event_rollups (zone_id, hour, dim, value, n)
         SELECT zone_id, time / 3600000, 'action', action, COUNT(*) FROM firewall_events
         GROUP BY 1, 2, 4;
+      CREATE TABLE event_rollups_daily (
+        zone_id TEXT NOT NULL,
+        day INTEGER NOT NULL,
+        dim TEXT NOT NULL,
+        value TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (zone_id, dim, day, value)
+      ) WITHOUT ROWID;
+      INSERT INTO event_rollups_daily (zone_id, day, dim, value, n)
+        SELECT zone_id, hour / 24, dim, value, SUM(n) FROM event_rollups GROUP BY 1, 2, 3, 4;
     `,
   },
 ];
