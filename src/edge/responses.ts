@@ -6,9 +6,15 @@ import type { Duplex } from 'node:stream';
 /** The edge's response object: HTTP/1.1 and HTTP/2 share the compatibility API. */
 export type EdgeResponse = ServerResponse | Http2ServerResponse;
 
+// A ray id names one request; it must be unique, not secret. Drawing 8 random bytes for every
+// request cost 5% of the edge's time, so each process draws a random prefix once and counts.
+const RAY_PREFIX = randomBytes(4).toString('hex');
+let rayCounter = 0;
+
 /** A new ray id: 16 hex characters and the edge's mark, like Cloudflare's `cf-ray`. */
 export function newRayId(): string {
-  return `${randomBytes(8).toString('hex')}-PCS`;
+  rayCounter = (rayCounter + 1) >>> 0;
+  return `${RAY_PREFIX}${rayCounter.toString(16).padStart(8, '0')}-PCS`;
 }
 
 /** What a denial says, in words for people and a code for programs. */
