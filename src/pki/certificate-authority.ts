@@ -97,9 +97,30 @@ export async function createManagedCa(options: CreateManagedCaOptions): Promise<
     setOf(sequence(oid(NameOid.ORGANIZATION), encode(Tag.UTF8_STRING, Buffer.from('Portcullis')))),
     setOf(sequence(oid(NameOid.COMMON_NAME), encode(Tag.UTF8_STRING, Buffer.from(name)))),
   );
+  const certificateDer = await selfSignedCa(subject, keys, notBefore, notAfter);
+  return {
+    name,
+    certificatePem: encodePem(certificateDer, PemLabel.CERTIFICATE),
+    certificateDer,
+    keys,
+    metadata: describeCaCertificate(certificateDer),
+  };
+}
+
+/**
+ * Signs a self-signed CA certificate: basicConstraints cA with path length 0 (it signs leaf
+ * certificates only), keyCertSign and cRLSign, and a Subject Key Identifier (RFC 5280
+ * §4.2.1.2). `name` is a DN string (`CN=…, O=…`) or an encoded Name.
+ */
+export async function selfSignedCa(
+  name: string | Uint8Array,
+  keys: CryptoKeyPair,
+  notBefore: Date,
+  notAfter: Date,
+): Promise<Uint8Array> {
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: randomSerial(),
-    name: new x509.Name(subject),
+    name: new x509.Name(name as never),
     notBefore,
     notAfter,
     keys: keys as never,
@@ -113,14 +134,7 @@ export async function createManagedCa(options: CreateManagedCaOptions): Promise<
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey as never),
     ],
   });
-  const certificateDer = new Uint8Array(cert.rawData);
-  return {
-    name,
-    certificatePem: encodePem(certificateDer, PemLabel.CERTIFICATE),
-    certificateDer,
-    keys,
-    metadata: describeCaCertificate(certificateDer),
-  };
+  return new Uint8Array(cert.rawData);
 }
 
 /** An uploaded CA bundle that passed the checks. */

@@ -5,7 +5,7 @@
  * speed (ECDSA P-256) and simplicity over configurability.
  */
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
-import { wholeSeconds, type SigningAuthority } from './certificate-authority.ts';
+import { selfSignedCa, wholeSeconds, type SigningAuthority } from './certificate-authority.ts';
 import { describeClientCertificate } from './certificate-metadata.ts';
 import { PkiError } from './errors.ts';
 import { exportPrivateKeyPem, generateKeyPair, signingAlgorithmFor } from './keys.ts';
@@ -33,29 +33,15 @@ export interface ServerCertificate {
 }
 
 /**
- * Creates the self-signed edge CA: `CN=Portcullis Edge CA, O=Portcullis`, cA with path length
- * 0, keyCertSign and cRLSign, and a subject key identifier.
+ * Creates the self-signed edge CA, `CN=Portcullis Edge CA, O=Portcullis`, with the profile of
+ * {@link selfSignedCa}.
  */
 export async function createEdgeCa(now = new Date()): Promise<CreatedEdgeCa> {
   const keys = await generateKeyPair('ecdsa-p256');
   const notBefore = wholeSeconds(now);
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: randomSerial(),
-    name: 'CN=Portcullis Edge CA, O=Portcullis',
-    notBefore,
-    notAfter: new Date(notBefore.getTime() + EDGE_CA_VALIDITY_DAYS * 86_400_000),
-    keys: keys as never,
-    signingAlgorithm: signingAlgorithmFor(keys.privateKey),
-    extensions: [
-      new x509.BasicConstraintsExtension(true, 0, true),
-      new x509.KeyUsagesExtension(
-        x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign,
-        true,
-      ),
-      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey as never),
-    ],
-  });
-  const certificateDer = new Uint8Array(cert.rawData);
+  const notAfter = new Date(notBefore.getTime() + EDGE_CA_VALIDITY_DAYS * 86_400_000);
+  const name = 'CN=Portcullis Edge CA, O=Portcullis';
+  const certificateDer = await selfSignedCa(name, keys, notBefore, notAfter);
   return {
     certificatePem: encodePem(certificateDer, PemLabel.CERTIFICATE),
     certificateDer,

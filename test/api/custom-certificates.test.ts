@@ -1,41 +1,14 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startTestApi, type TestApi } from '../helpers/api.ts';
+import { opensslCa, opensslDir, opensslLeaf } from '../helpers/openssl.ts';
 
+/** A server certificate for `name` and its key, from a throwaway CA. */
 function serverCertificate(name: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'portcullis-custom-'));
-  writeFileSync(join(dir, 'ext'), `subjectAltName=DNS:${name}\n`);
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      'key.pem',
-      '-out',
-      'cert.pem',
-      '-subj',
-      `/CN=${name}`,
-      '-days',
-      '3',
-      '-addext',
-      `subjectAltName=DNS:${name}`,
-    ],
-    { cwd: dir, stdio: 'pipe' },
-  );
-  return {
-    certificate: readFileSync(join(dir, 'cert.pem'), 'utf8'),
-    private_key: readFileSync(join(dir, 'key.pem'), 'utf8'),
-  };
+  const o = opensslDir('portcullis-custom-');
+  opensslCa(o, 'Custom Test CA');
+  const leaf = opensslLeaf(o, `/CN=${name}`, `subjectAltName=DNS:${name}\n`);
+  return { certificate: leaf.cert, private_key: leaf.key };
 }
 
 describe('custom certificates API', () => {

@@ -1,45 +1,20 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { request } from 'node:https';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { startServe } from '../helpers/serve-process.ts';
+import { demoFiles, demoGet, edgePortOf, startServe } from '../helpers/serve-process.ts';
 
 /** A request on a new connection: node's cluster spreads connections over the workers. */
-function get(port: number, ca: string, path: string, identity: { cert: string; key: string }) {
-  return new Promise<number>((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        servername: 'api.example.com',
-        headers: { host: 'api.example.com' },
-        ca,
-        agent: false,
-        ...identity,
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
+const get = (port: number, ca: string, path: string, identity: { cert: string; key: string }) =>
+  demoGet(port, ca, path, identity).then((r) => r.status);
 
 test('with two edge workers, every worker serves and every worker applies a new rule', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'portcullis-cluster-'));
   const p = await startServe(['--data-dir', dataDir], { PORTCULLIS_EDGE_WORKERS: '2' });
   try {
-    const port = Number(/Edge\s+https:\/\/127\.0\.0\.1:(\d+)/.exec(p.stdout())?.[1]);
-    const ca = readFileSync(join(dataDir, 'edge-ca.pem'), 'utf8');
-    const identity = {
-      cert: readFileSync(join(dataDir, 'demo', 'client.pem'), 'utf8'),
-      key: readFileSync(join(dataDir, 'demo', 'client.key'), 'utf8'),
-    };
+    const port = edgePortOf(p);
+    const { ca, identity } = demoFiles(dataDir);
     const before = await Promise.all(
       Array.from({ length: 8 }, () => get(port, ca, '/stop', identity)),
     );

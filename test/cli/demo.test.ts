@@ -1,41 +1,16 @@
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
-import { request } from 'node:https';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { startServe } from '../helpers/serve-process.ts';
-
-function get(port: number, ca: string, cert?: { cert: string; key: string }) {
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        servername: 'api.example.com',
-        headers: { host: 'api.example.com' },
-        path: '/hello',
-        ca,
-        agent: false,
-        ...cert,
-      },
-      (res) => {
-        let body = '';
-        res.on('data', (c) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
+import { demoFiles, demoGet, edgePortOf, startServe } from '../helpers/serve-process.ts';
 
 test('a new data directory serves the demo: 403 without the certificate, 200 with it', async () => {
   const dataDir = join(mkdtempSync(join(tmpdir(), 'portcullis-demo-')), 'data');
   const p = await startServe(['--data-dir', dataDir], {});
   try {
-    const port = Number(/Edge\s+https:\/\/127\.0\.0\.1:(\d+)/.exec(p.stdout())?.[1]);
+    const port = edgePortOf(p);
     assert.ok(port > 0, p.stdout());
     const lines = p
       .stdout()
@@ -44,15 +19,11 @@ test('a new data directory serves the demo: 403 without the certificate, 200 wit
     assert.equal(lines.length, 2, 'two curl lines: without and with the certificate');
     assert.match(lines[1]!, /--cert .*client\.pem --key .*client\.key/);
 
-    const ca = readFileSync(join(dataDir, 'edge-ca.pem'), 'utf8');
-    const denied = await get(port, ca);
+    const { ca, identity } = demoFiles(dataDir);
+    const denied = await demoGet(port, ca, '/hello');
     assert.equal(denied.status, 403);
     assert.match(denied.body, /no_certificate/);
-    const identity = {
-      cert: readFileSync(join(dataDir, 'demo', 'client.pem'), 'utf8'),
-      key: readFileSync(join(dataDir, 'demo', 'client.key'), 'utf8'),
-    };
-    const allowed = await get(port, ca, identity);
+    const allowed = await demoGet(port, ca, '/hello', identity);
     assert.equal(allowed.status, 200);
     const seen = JSON.parse(allowed.body) as { headers: Record<string, string> };
     assert.match(seen.headers['client-cert'] ?? '', /^:[A-Za-z0-9+/=]+:$/);

@@ -1,49 +1,24 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { request } from 'node:https';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { test } from 'node:test';
-import { startServe } from '../helpers/serve-process.ts';
+import { demoFiles, demoGet, edgePortOf, startServe } from '../helpers/serve-process.ts';
 
 const BIN = new URL('../../bin/portcullis.mjs', import.meta.url).pathname;
 const run = promisify(execFile);
 
-function get(port: number, ca: string, identity?: { cert: string; key: string }) {
-  return new Promise<number>((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path: '/orders',
-        servername: 'api.example.com',
-        headers: { host: 'api.example.com' },
-        ca,
-        agent: false,
-        ...identity,
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
+const get = (port: number, ca: string, identity?: { cert: string; key: string }) =>
+  demoGet(port, ca, '/orders', identity).then((r) => r.status);
 
 test('events tail, events top, the API and the metrics agree on the same traffic', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'portcullis-events-'));
   const p = await startServe(['--data-dir', dataDir], {});
   try {
-    const port = Number(/Edge\s+https:\/\/127\.0\.0\.1:(\d+)/.exec(p.stdout())?.[1]);
-    const ca = readFileSync(join(dataDir, 'edge-ca.pem'), 'utf8');
-    const identity = {
-      cert: readFileSync(join(dataDir, 'demo', 'client.pem'), 'utf8'),
-      key: readFileSync(join(dataDir, 'demo', 'client.key'), 'utf8'),
-    };
+    const port = edgePortOf(p);
+    const { ca, identity } = demoFiles(dataDir);
     for (let i = 0; i < 3; i++) assert.equal(await get(port, ca), 403);
     for (let i = 0; i < 2; i++) assert.equal(await get(port, ca, identity), 200);
     await new Promise((r) => setTimeout(r, 1_500)); // the edge writes events every second

@@ -1,76 +1,21 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { after, before, describe, test } from 'node:test';
 import { checkServerCertificate } from '../../src/pki/server-certificate.ts';
 import { sealPrivateKey } from '../../src/pki/index.ts';
 import { startEdgeHarness, type EdgeHarness } from '../helpers/edge.ts';
+import { opensslCa, opensslDir, opensslLeaf } from '../helpers/openssl.ts';
 
 /** A "public" CA and a server certificate it issued for `names`, made with openssl. */
 function publicCertificate(names: string[]) {
-  const dir = mkdtempSync(join(tmpdir(), 'portcullis-public-'));
-  const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  run(
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.pem',
-    '-subj',
-    '/CN=Public Test CA',
-    '-days',
-    '10',
-    '-addext',
-    'basicConstraints=critical,CA:TRUE',
-    '-addext',
-    'keyUsage=keyCertSign',
-  );
-  run(
-    'req',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    'leaf.key',
-    '-out',
-    'leaf.csr',
-    '-subj',
+  const o = opensslDir('portcullis-public-');
+  const ca = opensslCa(o, 'Public Test CA');
+  const leaf = opensslLeaf(
+    o,
     `/CN=${names[0]}`,
-  );
-  writeFileSync(
-    join(dir, 'ext'),
     `subjectAltName=${names.map((n) => `DNS:${n}`).join(',')}\nextendedKeyUsage=serverAuth\n`,
   );
-  run(
-    'x509',
-    '-req',
-    '-in',
-    'leaf.csr',
-    '-CA',
-    'ca.pem',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-out',
-    'leaf.pem',
-    '-days',
-    '5',
-    '-extfile',
-    'ext',
-  );
-  const read = (f: string) => readFileSync(join(dir, f), 'utf8');
-  return { ca: read('ca.pem'), cert: read('leaf.pem'), key: read('leaf.key') };
+  return { ca: ca.cert, ...leaf };
 }
 
 /** The issuer CN of the certificate the edge presents for `servername`. */

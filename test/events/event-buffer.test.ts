@@ -2,22 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EventBuffer } from '../../src/events/event-buffer.ts';
 import type { FirewallEvent } from '../../src/store/index.ts';
+import { makeEvent } from '../helpers/events.ts';
 
-const event = (i: number): FirewallEvent => ({
-  id: `e${i}`,
-  time: i,
-  zoneId: 'z',
-  host: 'h',
-  ruleId: null,
-  action: 'block',
-  reason: 'no_certificate',
-  clientIp: '192.0.2.1',
-  method: 'GET',
-  path: '/',
-  certFingerprint: null,
-  certSerial: null,
-  rayId: `r${i}`,
-});
+const event = (i: number) => makeEvent({ id: `e${i}`, time: i });
 
 test('a full buffer drops new events and counts every one it dropped', async () => {
   let release!: () => void;

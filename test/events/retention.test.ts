@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pino } from 'pino';
 import { startRetention } from '../../src/events/retention.ts';
-import { SqliteStore, type FirewallEvent } from '../../src/store/index.ts';
+import { SqliteStore } from '../../src/store/index.ts';
+import { makeEvent } from '../helpers/events.ts';
 
 test('retention removes events older than the period and nothing else', async () => {
   const store = SqliteStore.open({ path: ':memory:' });
@@ -10,21 +11,9 @@ test('retention removes events older than the period and nothing else', async ()
   const zone = await store.createZone({ accountId: account.id, name: 'example.com' });
   const rule = await store.createRule({ zoneId: zone.id, action: 'block', expression: 'ssl' });
   const day = 86_400_000;
-  const event = (id: string, age: number): FirewallEvent => ({
-    id,
-    time: Date.now() - age,
-    zoneId: zone.id,
-    host: 'api.example.com',
-    ruleId: rule.id,
-    action: 'block',
-    reason: 'no_certificate',
-    clientIp: '192.0.2.1',
-    method: 'GET',
-    path: '/',
-    certFingerprint: null,
-    certSerial: null,
-    rayId: id,
-  });
+  const event = (id: string, age: number) =>
+    makeEvent({ id, time: Date.now() - age, zoneId: zone.id, ruleId: rule.id });
+
   await store.insertEvents([
     event('old', 8 * day),
     event('edge', 7 * day + 60_000),

@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import type { Agent } from 'node:https';
 import { request as httpsRequest } from 'node:https';
 import { connect as http2Connect } from 'node:http2';
@@ -16,6 +15,7 @@ import { startEchoOrigin, ECHO_ORIGIN_URL } from '../../src/edge/echo-origin.ts'
 import { EdgeServer } from '../../src/edge/edge-server.ts';
 import { EdgeCertificates } from '../../src/edge/server-certificates.ts';
 import { EventBuffer } from '../../src/events/event-buffer.ts';
+import { opensslCa, opensslDir, opensslLeaf } from './openssl.ts';
 import {
   exportPrivateKeyDer,
   exportPrivateKeyPem,
@@ -152,82 +152,21 @@ export async function issueIdentity(
 export async function issueWithOpenssl(h: EdgeHarness, extensions: string): Promise<Identity> {
   const ca = await h.store.transaction((tx) => ensureManagedCa(tx, h.zone.accountId, h.masterKey));
   const authority = await signingAuthority(ca, h.masterKey);
-  const dir = mkdtempSync(join(tmpdir(), 'portcullis-openssl-'));
-  writeFileSync(join(dir, 'ca.pem'), ca.certificatePem);
-  writeFileSync(join(dir, 'ca.key'), await exportPrivateKeyPem(authority.privateKey));
-  writeFileSync(join(dir, 'ext'), extensions);
-  return opensslLeaf(dir, join(dir, 'ca.pem'), join(dir, 'ca.key'));
+  const o = opensslDir();
+  o.write('ca.pem', ca.certificatePem);
+  o.write('ca.key', await exportPrivateKeyPem(authority.privateKey));
+  return opensslLeaf(o, '/CN=openssl leaf', extensions);
 }
 
 /** A CA and a client certificate that nothing in Portcullis trusts. */
 export function foreignIdentity(): Identity {
-  const dir = mkdtempSync(join(tmpdir(), 'portcullis-foreign-'));
-  const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  run(
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.pem',
-    '-subj',
-    '/CN=Foreign CA',
-    '-days',
-    '10',
-    '-addext',
-    'basicConstraints=critical,CA:TRUE',
-    '-addext',
-    'keyUsage=keyCertSign,cRLSign',
-  );
-  writeFileSync(
-    join(dir, 'ext'),
+  const o = opensslDir('portcullis-foreign-');
+  opensslCa(o, 'Foreign CA');
+  return opensslLeaf(
+    o,
+    '/CN=openssl leaf',
     'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=clientAuth\n',
   );
-  return opensslLeaf(dir, 'ca.pem', 'ca.key');
-}
-
-function opensslLeaf(dir: string, caPem: string, caKey: string): Identity {
-  const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  run(
-    'req',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    'leaf.key',
-    '-out',
-    'leaf.csr',
-    '-subj',
-    '/CN=openssl leaf',
-  );
-  run(
-    'x509',
-    '-req',
-    '-in',
-    'leaf.csr',
-    '-CA',
-    caPem,
-    '-CAkey',
-    caKey,
-    '-CAcreateserial',
-    '-out',
-    'leaf.pem',
-    '-days',
-    '5',
-    '-extfile',
-    'ext',
-  );
-  return {
-    cert: execFileSync('cat', ['leaf.pem'], { cwd: dir, encoding: 'utf8' }),
-    key: execFileSync('cat', ['leaf.key'], { cwd: dir, encoding: 'utf8' }),
-  };
 }
 
 export interface EdgeAnswer {

@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { join } from 'node:path';
 
 const BIN = new URL('../../bin/portcullis.mjs', import.meta.url).pathname;
 
@@ -80,4 +83,48 @@ export async function runServe(args: string[], env: NodeJS.ProcessEnv): Promise<
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   clearTimeout(timer);
   return { code, stdout, stderr };
+}
+
+/** The edge port the banner printed. */
+export function edgePortOf(p: ServeProcess): number {
+  return Number(/Edge\s+https:\/\/[^\s]+?:(\d+)/.exec(p.stdout())?.[1]);
+}
+
+/** The demo's trust anchor and client identity, as `serve` wrote them in `dataDir`. */
+export function demoFiles(dataDir: string) {
+  const read = (...path: string[]) => readFileSync(join(dataDir, ...path), 'utf8');
+  return {
+    ca: read('edge-ca.pem'),
+    identity: { cert: read('demo', 'client.pem'), key: read('demo', 'client.key') },
+  };
+}
+
+/** One GET to the demo host through the edge, on a new connection. */
+export function demoGet(
+  port: number,
+  ca: string,
+  path: string,
+  identity?: { cert: string; key: string },
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        servername: 'api.example.com',
+        headers: { host: 'api.example.com' },
+        ca,
+        agent: false,
+        ...identity,
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
 }

@@ -7,6 +7,7 @@ import {
   type Store,
   type Zone,
 } from '../../src/store/index.ts';
+import { makeEvent } from '../helpers/events.ts';
 
 /** What the contract needs of an implementation: a fresh store per test, and its schema. */
 export interface StoreHarness {
@@ -38,22 +39,7 @@ async function seedZone(s: Store, name = 'example.com'): Promise<Zone> {
 }
 
 function event(zoneId: string, time: number, extra: Partial<FirewallEvent> = {}): FirewallEvent {
-  return {
-    id: `${time}-${Math.random().toString(16).slice(2)}`,
-    time,
-    zoneId,
-    host: 'api.example.com',
-    ruleId: null,
-    action: 'block',
-    reason: 'no_certificate',
-    clientIp: '192.0.2.1',
-    method: 'GET',
-    path: '/',
-    certFingerprint: null,
-    certSerial: null,
-    rayId: `ray${time}`,
-    ...extra,
-  };
+  return makeEvent({ zoneId, time, ...extra });
 }
 
 /** The behaviour every `Store` implementation must show; run it with a harness per backend. */
