@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { test } from 'node:test';
+import { foreignIdentity } from '../helpers/edge.ts';
 import { demoFiles, demoGet, edgePortOf, startServe } from '../helpers/serve-process.ts';
 
 const BIN = new URL('../../bin/portcullis.mjs', import.meta.url).pathname;
@@ -19,8 +20,27 @@ test('events tail, events top, the API and the metrics agree on the same traffic
   try {
     const port = edgePortOf(p);
     const { ca, identity } = demoFiles(dataDir);
+    const api = (path: string, method = 'GET') =>
+      fetch(`${p.apiUrl}/client/v4${path}`, {
+        method,
+        headers: { authorization: `Bearer ${p.token}` },
+      }).then((r) => r.json() as Promise<{ result: { id: string; status?: string }[] }>);
+    const zone = (await api('/zones?name=example.com')).result[0]!;
+    const stranger = foreignIdentity();
+
     for (let i = 0; i < 3; i++) assert.equal(await get(port, ca), 403);
     for (let i = 0; i < 2; i++) assert.equal(await get(port, ca, identity), 200);
+    assert.equal(await get(port, ca, stranger), 403);
+    const [demoCert] = (await api(`/zones/${zone.id}/client_certificates`)).result;
+    await api(`/zones/${zone.id}/client_certificates/${demoCert!.id}`, 'DELETE');
+    // Revocation reaches the edge within moments; requests that beat it are allowed, counted.
+    let revoked = 200;
+    let allowedBeforeRevocation = -1;
+    for (let i = 0; i < 50 && revoked === 200; i++) {
+      revoked = await get(port, ca, identity);
+      allowedBeforeRevocation++;
+    }
+    assert.equal(revoked, 403, 'the demo rule set blocks a revoked certificate');
     await new Promise((r) => setTimeout(r, 1_500)); // the edge writes events every second
 
     const env = { ...process.env, PORTCULLIS_API_URL: p.apiUrl, PORTCULLIS_TOKEN: p.token };
@@ -39,17 +59,29 @@ test('events tail, events top, the API and the metrics agree on the same traffic
       [BIN, 'events', 'top', '--zone', 'example.com', '--since', '1h'],
       { env },
     );
-    assert.match(topOut.stdout, /Reasons\n\s+3\s+no_certificate/);
+    assert.match(
+      topOut.stdout,
+      /Reasons\n\s+3\s+no_certificate\n\s+1\s+revoked\n\s+1\s+unknown_ca/,
+    );
+    const analytics = (await api(`/zones/${zone.id}/firewall/analytics?top=20`)) as unknown as {
+      result: { top: { reasons: { value: string; count: number }[] } };
+    };
+    const byReason = Object.fromEntries(
+      analytics.result.top.reasons.map((r) => [r.value, r.count]),
+    );
+    assert.equal(byReason.no_certificate, 3);
+    assert.equal(byReason.unknown_ca, 1);
+    assert.equal(byReason.revoked, 1);
 
     const metrics = await (await fetch(`${p.apiUrl}/metrics`)).text();
-    const blocked =
-      /portcullis_edge_requests_total\{[^}]*action="block",reason="no_certificate"\} (\d+)/.exec(
-        metrics,
-      );
-    assert.equal(blocked?.[1], '3');
-    const allowed =
-      /portcullis_edge_requests_total\{[^}]*action="allow",reason="verified"\} (\d+)/.exec(metrics);
-    assert.equal(allowed?.[1], '2');
+    const count = (action: string, reason: string) =>
+      new RegExp(
+        `portcullis_edge_requests_total\\{[^}]*action="${action}",reason="${reason}"\\} (\\d+)`,
+      ).exec(metrics)?.[1];
+    assert.equal(count('block', 'no_certificate'), '3');
+    assert.equal(count('allow', 'verified'), String(2 + allowedBeforeRevocation));
+    assert.equal(count('block', 'unknown_ca'), '1');
+    assert.equal(count('block', 'revoked'), '1');
   } finally {
     await p.stop();
   }
