@@ -90,14 +90,10 @@ async function readAll(tx: Transaction) {
   }
   const accountOf = new Map(zones.map(({ zone }) => [zone.id, zone.accountId]));
   const cas = new Map<string, TrustedCa>();
-  const uploadedCrls = new Map<string, Uint8Array>();
   const managedCa = new Map<string, TrustedCa | undefined>();
   for (const accountId of new Set(accountOf.values())) {
     const list = await tx.listCertificateAuthorities(accountId);
-    for (const ca of list) {
-      cas.set(ca.id, { id: ca.id, pem: ca.certificatePem });
-      if (ca.kind === 'uploaded' && ca.crlDer) uploadedCrls.set(ca.id, ca.crlDer);
-    }
+    for (const ca of list) cas.set(ca.id, { id: ca.id, pem: ca.certificatePem });
     const managed = list.find((ca) => ca.kind === 'managed');
     managedCa.set(accountId, managed && cas.get(managed.id));
   }
@@ -108,13 +104,23 @@ async function readAll(tx: Transaction) {
   const revoked = new Map<string, readonly string[]>();
   for (const host of hosts) {
     const ca = host.mtlsEnabled ? trustedCaFor(host) : undefined;
-    if (ca && !revoked.has(ca.id)) {
-      const serials = await tx.listRevokedSerials(ca.id);
-      const crl = uploadedCrls.get(ca.id);
-      revoked.set(ca.id, crl ? [...serials, ...(await uploadedCrlSerials(crl, ca))] : serials);
-    }
+    if (ca && !revoked.has(ca.id)) revoked.set(ca.id, await revokedSerialsOf(tx, ca.id));
   }
   return { version, zones, hosts, revoked, trustedCaFor, uploaded };
+}
+
+/**
+ * Every serial revoked under one CA: the certificates it issued that are revoked or pending
+ * revocation, and for an uploaded CA the entries of the CRL uploaded for it. The edge calls
+ * this alone when only certificates or a CA's CRL changed, without rebuilding the snapshot.
+ */
+export async function revokedSerialsOf(tx: Transaction, caId: string): Promise<string[]> {
+  const ca = await tx.getCertificateAuthority(caId);
+  if (!ca) return [];
+  const serials = await tx.listRevokedSerials(caId);
+  if (ca.kind !== 'uploaded' || !ca.crlDer) return serials;
+  const trusted = { id: ca.id, pem: ca.certificatePem };
+  return [...serials, ...(await uploadedCrlSerials(ca.crlDer, trusted))];
 }
 
 /**

@@ -2,6 +2,7 @@ export * from './snapshot.ts';
 export { RevokedSet } from './revoked-set.ts';
 export {
   buildConfiguration,
+  revokedSerialsOf,
   ConfigurationError,
   type BuiltConfiguration,
   type ServerCertificateSource,

@@ -2,6 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import {
   buildConfiguration,
+  revokedSerialsOf,
   RevokedSet,
   type BuiltConfiguration,
   type EdgeSnapshot,
@@ -233,25 +234,26 @@ export class EdgeServer {
     while (this.#pending.length > 0) {
       const changes = this.#pending.splice(0);
       const last = changes[changes.length - 1]!.version;
-      const onlyCertificates = changes.every(
-        (c) => c.items.length > 0 && c.items.every((i) => i.type === 'client_certificate'),
-      );
-      if (onlyCertificates && (await this.#refreshRevoked(changes, last))) continue;
+      if (changes.every(onlyRevocation) && (await this.#refreshRevoked(changes, last))) continue;
       await this.#rebuild(summarize(changes));
     }
   }
 
-  /** A revocation or restore updates the revoked set in place: no snapshot to rebuild. */
+  /**
+   * A revocation or restore (and the CRL it regenerates) updates the revoked set in place:
+   * no snapshot to rebuild. Returns false when that fails, for a full rebuild instead.
+   */
   async #refreshRevoked(changes: ConfigChange[], version: number): Promise<boolean> {
     try {
-      const caIds = new Set<string>();
-      for (const item of changes.flatMap((c) => c.items)) {
-        const cert = await this.#options.store.getClientCertificate(item.id);
-        if (cert) caIds.add(cert.certificateAuthorityId);
-      }
-      for (const caId of caIds) {
-        this.#revoked.replace(caId, await this.#options.store.listRevokedSerials(caId));
-      }
+      await this.#options.store.transaction(async (tx) => {
+        const caIds = new Set<string>();
+        for (const item of changes.flatMap((c) => c.items)) {
+          if (item.type === 'certificate_authority') caIds.add(item.id);
+          else caIds.add((await tx.getClientCertificate(item.id))?.certificateAuthorityId ?? '');
+        }
+        caIds.delete('');
+        for (const caId of caIds) this.#revoked.replace(caId, await revokedSerialsOf(tx, caId));
+      });
       this.#markApplied(version);
       return true;
     } catch (err) {
@@ -294,6 +296,21 @@ export class EdgeServer {
     this.#appliedAt = Date.now();
     for (const listener of [...this.#appliedListeners]) listener(version);
   }
+}
+
+/**
+ * Whether a change only revokes or restores: client certificate statuses, or a CA's CRL (a CA
+ * record's update never changes its certificate, only its name and CRL).
+ */
+function onlyRevocation(change: ConfigChange): boolean {
+  return (
+    change.items.length > 0 &&
+    change.items.every(
+      (i) =>
+        i.type === 'client_certificate' ||
+        (i.type === 'certificate_authority' && i.op === 'update'),
+    )
+  );
 }
 
 /** What a batch of changes touched, by kind and operation: `{"rule.create": 1, "host.update": 2}`. */

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { edgeRequest, issueIdentity, startEdgeHarness, type EdgeHarness } from '../helpers/edge.ts';
+import { X509Certificate } from 'node:crypto';
+import { ECHO_ORIGIN_URL } from '../../src/edge/echo-origin.ts';
+import { buildCrl, decodePem, importPrivateKey } from '../../src/pki/index.ts';
+import { opensslCa, opensslDir, opensslLeaf } from '../helpers/openssl.ts';
 
 describe('edge: rule actions and firewall events', () => {
   let h: EdgeHarness;
@@ -123,5 +127,57 @@ describe('edge: rules that use named lists', () => {
     await h.store.addListItems(list.id, [{ value: '127.0.0.0/8' }]);
     await h.edge.waitForVersion(await h.store.configVersion());
     assert.equal((await edgeRequest(h, { host: 'www.example.com' })).status, 403);
+  });
+});
+
+describe('edge: an uploaded CA and its CRL', () => {
+  let h: EdgeHarness;
+  before(async () => {
+    h = await startEdgeHarness();
+  });
+  after(() => h.close());
+
+  test('a certificate of an uploaded CA is accepted, and its CRL entry blocks it at once', async () => {
+    const o = opensslDir('portcullis-partner-');
+    const ca = opensslCa(o, 'Partner CA');
+    const device = opensslLeaf(
+      o,
+      '/CN=partner device',
+      'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=clientAuth\n',
+    );
+    const uploaded = await h.store.createCertificateAuthority({
+      accountId: h.zone.accountId,
+      kind: 'uploaded',
+      name: 'Partner CA',
+      certificatePem: ca.cert,
+      sealedPrivateKey: null,
+    });
+    await h.store.createHost({
+      zoneId: h.zone.id,
+      hostname: 'partner.example.com',
+      origin: ECHO_ORIGIN_URL,
+      mtlsEnabled: true,
+      certificateAuthorityId: uploaded.id,
+    });
+    await h.edge.waitForVersion(await h.store.configVersion());
+    const call = () => edgeRequest(h, { host: 'partner.example.com', identity: device });
+    assert.equal((await call()).status, 200);
+
+    const keys = await importPrivateKey(ca.key);
+    const crl = await buildCrl({
+      authority: {
+        certificateDer: decodePem(ca.cert, 'CERTIFICATE', 'ca'),
+        privateKey: keys.privateKey,
+      },
+      entries: [
+        { serialNumber: new X509Certificate(device.cert).serialNumber, revokedAt: new Date() },
+      ],
+      crlNumber: 1,
+    });
+    await h.store.updateCertificateAuthority(uploaded.id, { crlDer: crl.der, crlNumber: 1 });
+    await h.edge.waitForVersion(await h.store.configVersion());
+    const res = await call();
+    assert.equal(res.status, 403);
+    assert.equal((res.json() as { error: { reason: string } }).error.reason, 'revoked');
   });
 });
