@@ -313,7 +313,7 @@ function onlyRevocation(change: ConfigChange): boolean {
   );
 }
 
-/** What a batch of changes touched, by kind and operation: `{"rule.create": 1, "host.update": 2}`. */
+/** What a batch of changes touched, by kind and operation: `{"rule.create": 1}`. */
 function summarize(changes: readonly ConfigChange[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const item of changes.flatMap((c) => c.items)) {

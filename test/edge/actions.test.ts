@@ -108,7 +108,7 @@ describe('edge: rules that use named lists', () => {
   });
   after(() => h.close());
 
-  test('a rule with $list is enforced, and a change to the list alone reaches the edge', async () => {
+  test('a rule with $list is enforced, and a change to the list alone applies', async () => {
     const list = await h.store.createList({
       accountId: h.zone.accountId,
       name: 'blocked_clients',
@@ -137,7 +137,7 @@ describe('edge: an uploaded CA and its CRL', () => {
   });
   after(() => h.close());
 
-  test('a certificate of an uploaded CA is accepted, and its CRL entry blocks it at once', async () => {
+  test('an uploaded CA certificate is accepted, and its CRL entry blocks it', async () => {
     const o = opensslDir('portcullis-partner-');
     const ca = opensslCa(o, 'Partner CA');
     const device = opensslLeaf(
