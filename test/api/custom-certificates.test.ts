@@ -28,7 +28,7 @@ describe('custom certificates API', () => {
       ...(payload === undefined ? {} : { payload: payload as object }),
     });
 
-  test('uploads, lists, edits and deletes a certificate without ever returning its key', async () => {
+  test('uploads, lists, edits and deletes a certificate, never returning its key', async () => {
     const upload = serverCertificate('api.example.com');
     const created = await call('POST', '', { ...upload, bundle_method: 'force' });
     assert.equal(created.statusCode, 200, created.body);

@@ -17,7 +17,7 @@ async function verify(apiUrl: string, token: string) {
 }
 
 describe('portcullis serve', () => {
-  test('starts on a new data directory, prints the admin token once and stops on SIGTERM', async () => {
+  test('starts on a new data directory, prints the token once, stops on SIGTERM', async () => {
     const dataDir = join(scratch(), 'data');
     const first = await startServe(['--data-dir', dataDir], {});
     assert.ok(first.token, 'the first start prints an admin token');

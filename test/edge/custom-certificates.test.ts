@@ -36,7 +36,7 @@ describe('edge: uploaded server certificates', () => {
   });
   after(() => h.close());
 
-  test('the edge presents an uploaded certificate that covers the host, by wildcard too', async () => {
+  test('presents an uploaded certificate that covers the host, by wildcard too', async () => {
     const pub = publicCertificate(['*.example.com']);
     assert.equal(await presentedIssuer(h, 'www.example.com', h.edgeCa), 'Portcullis Edge CA');
     const checked = checkServerCertificate(pub.cert, pub.key);

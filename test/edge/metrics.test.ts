@@ -24,7 +24,7 @@ describe('edge: metrics', () => {
     return match?.value ?? 0;
   };
 
-  test('count requests, handshakes and verifications as they happen, with bounded labels', async () => {
+  test('count requests, handshakes and verifications, with bounded labels', async () => {
     const device = await issueIdentity(h, 'metrics-device');
     await h.edge.waitForVersion(await h.store.configVersion());
     for (let i = 0; i < 3; i++) await edgeRequest(h);

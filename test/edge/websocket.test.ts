@@ -86,7 +86,7 @@ describe('edge: WebSocket upgrades', () => {
     await h.close();
   });
 
-  test('an upgrade with a valid certificate is tunnelled to the origin with its identity', async () => {
+  test('an upgrade with a valid certificate is tunnelled with its identity', async () => {
     const device = await issueIdentity(h, 'ws-device');
     const answer = await upgradeThroughEdge(h, device, 'hello over the tunnel');
     assert.match(answer, /^HTTP\/1\.1 101 Switching Protocols/);

@@ -29,7 +29,7 @@ test('a full buffer drops new events and counts every one it dropped', async () 
   assert.equal(written.length + buffer.dropped, 40, 'every event is either stored or counted');
 });
 
-test('a batch that fails to be written is counted as dropped, and the next one goes on', async () => {
+test('a batch that fails to be written is counted as dropped; the next goes on', async () => {
   let fail = true;
   const stored: string[] = [];
   const errors: number[] = [];
