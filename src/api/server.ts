@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { PkiError } from '../pki/index.ts';
 import { StoreError, StoreErrorCode, type Store } from '../store/index.ts';
 import { authenticate } from './auth.ts';
+import { dashboardRoutes } from './dashboard.ts';
 import { failure } from './envelope.ts';
 import { ApiError } from './errors.ts';
 import { pkiApiError } from './pki-errors.ts';
@@ -28,6 +29,8 @@ export interface ApiServerOptions {
   publicBaseUrl?: () => string | undefined;
   /** Resolves when the edges serve a configuration version; immediately without edges. */
   configApplied?: (version: number) => Promise<void>;
+  /** The built dashboard served at `/`; default `web/dist` of this checkout. */
+  dashboardDir?: string;
 }
 
 /** The prefix of every API route, as in Cloudflare's `https://api.cloudflare.com/client/v4`. */
@@ -86,14 +89,7 @@ export function buildApiServer(options: ApiServerOptions): FastifyInstance {
     );
   }
   app.register(publicCrlRoutes, { store, masterKey: options.masterKey });
-  app.get('/', async (_request, reply) =>
-    reply
-      .type('text/html; charset=utf-8')
-      .send(
-        '<!doctype html><title>Portcullis</title><h1>Portcullis</h1>' +
-          `<p>The API is at <code>${API_PREFIX}</code>. The dashboard is not built yet.</p>`,
-      ),
-  );
+  app.register(dashboardRoutes, { dir: options.dashboardDir, reserved: underPrefix });
 
   // Every route under the prefix needs a token, including routes that do not exist: nothing
   // about the API's shape is told to a caller without one. Public routes live outside it.

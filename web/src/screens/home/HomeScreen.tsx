@@ -1,0 +1,91 @@
+import { useState } from 'react';
+import { api } from '../../api/client.ts';
+import type { Zone } from '../../api/types.ts';
+import { useSession } from '../../layout/session.tsx';
+import { Link, navigate } from '../../router.tsx';
+import { Card, ErrorBanner, FormField, Pagination, Table, useAsync } from '../../ui/index.ts';
+
+const PER_PAGE = 20;
+
+/** Home: the zones of the account picked in the top bar; a click opens one. */
+export function HomeScreen() {
+  const { account } = useSession();
+  const [page, setPage] = useState(1);
+  const [search, setSearch] = useState('');
+  const zones = useAsync(
+    (signal) =>
+      api.page<Zone>('/zones', {
+        query: { 'account.id': account?.id, page, per_page: PER_PAGE, name: search || undefined },
+        signal,
+      }),
+    [account?.id, page, search],
+  );
+  const info = zones.data?.info;
+
+  return (
+    <div className="screen">
+      <h1 className="screen-title">{account?.name ?? 'Your zones'}</h1>
+      <p className="screen-lead">
+        Pick a zone to manage its firewall, client certificates and hosts.
+      </p>
+      <Card
+        title="Zones"
+        actions={
+          <FormField label="Search zones" className="field-inline">
+            <input
+              type="search"
+              value={search}
+              placeholder="example.com"
+              onChange={(e) => {
+                setSearch(e.target.value.trim());
+                setPage(1);
+              }}
+            />
+          </FormField>
+        }
+      >
+        <ErrorBanner error={zones.error} title="Cannot list the zones" onRetry={zones.reload} />
+        <Table
+          caption="Zones"
+          hideCaption
+          rows={zones.data?.items ?? []}
+          rowKey={(z) => z.id}
+          loading={zones.loading}
+          empty={search ? `No zone is named ${search}.` : 'This account has no zones yet.'}
+          onRowClick={(z) => navigate(`/zones/${z.id}/firewall`)}
+          columns={[
+            {
+              header: 'Zone',
+              render: (z) => (
+                <Link to={`/zones/${z.id}/firewall`} className="strong-link">
+                  {z.name}
+                </Link>
+              ),
+            },
+            {
+              header: 'Status',
+              render: (z) => (
+                <span className={`badge ${z.paused ? 'badge-muted' : 'badge-success'}`}>
+                  {z.paused ? 'Paused' : 'Active'}
+                </span>
+              ),
+            },
+            { header: 'Account', render: (z) => z.account.name },
+            { header: 'Added', render: (z) => new Date(z.created_on).toLocaleDateString() },
+          ]}
+          pagination={
+            info && (info.total_pages ?? 1) > 1 ? (
+              <Pagination
+                page={info.page ?? page}
+                totalPages={info.total_pages ?? 1}
+                totalCount={info.total_count}
+                onPage={setPage}
+                busy={zones.loading}
+              />
+            ) : null
+          }
+        />
+      </Card>
+    </div>
+  );
+}
