@@ -8,6 +8,7 @@ import type {
   CustomCertificate,
   ConfigChange,
   Filter,
+  EdgeNode,
   FirewallEvent,
   Host,
   ListItem,
@@ -73,6 +74,10 @@ export interface ListItemQuery extends PageQuery {
   /** Only items whose value contains this text. */
   search?: string;
 }
+
+/** What an edge reports about itself; `role` defaults to `edge`, `source` to `store`. */
+export type NewEdgeReport = Pick<EdgeNode, 'id' | 'name' | 'appliedVersion'> &
+  Partial<Pick<EdgeNode, 'role' | 'source'>>;
 
 export type NewAuditEntry = Omit<AuditEntry, 'id' | 'when'> & { when?: string };
 
@@ -258,6 +263,16 @@ export interface StoreData {
   eventAnalytics(query: AnalyticsQuery): Promise<EventAnalytics>;
   /** Removes events older than `time` (epoch ms); returns how many. */
   deleteEventsBefore(time: number): Promise<number>;
+
+  /**
+   * Records an edge's report, creating the edge on its first one; `lastSeen` becomes now.
+   * Not a configuration change: the version stays and subscribers hear nothing.
+   */
+  reportEdge(input: NewEdgeReport): Promise<EdgeNode>;
+  /** Every edge that has reported, by name. */
+  listEdges(): Promise<EdgeNode[]>;
+  /** Forgets an edge, e.g. one retired for good; it reappears if it reports again. */
+  deleteEdge(id: string): Promise<void>;
 
   /** The current configuration version: it grows by one with every committed change. */
   configVersion(): Promise<number>;

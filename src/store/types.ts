@@ -248,6 +248,26 @@ export interface FirewallEvent {
   rayId: string;
 }
 
+/**
+ * An edge as the control plane knows it from its reports: which configuration version it
+ * serves, and when it last said so. Revocations wait for the live edges' acknowledgements.
+ */
+export interface EdgeNode {
+  /** Chosen by the edge; stable across its restarts. */
+  id: string;
+  name: string;
+  /** The role the process runs as, e.g. `edge` or `all`. */
+  role: string;
+  /** The configuration version the edge has applied. */
+  appliedVersion: number;
+  /** When the edge last reported. */
+  lastSeen: string;
+  /** When the edge first reported. */
+  firstSeen: string;
+  /** Where the edge's configuration came from, e.g. `store` or `local copy`. */
+  source: string;
+}
+
 /** One change to the configuration, as subscribers of the change feed receive it. */
 export interface ConfigChange {
   /** The configuration version this change produced. */

@@ -3,26 +3,20 @@ import type { AnalyticsQuery, EventAnalytics, EventPage, EventQuery } from '../s
 import type { FirewallEvent } from '../types.ts';
 import { ListData } from './list-data.ts';
 import { toFirewallEvent } from './rows.ts';
+import {
+  bucketing,
+  decodeCursor,
+  DIMENSIONS,
+  dimensionValues,
+  edges,
+  encodeCursor,
+  LEVELS,
+  MINUTE,
+  rollUp,
+  topEntries,
+  type Dimension,
+} from '../event-rollups.ts';
 
-const MINUTE = 60_000;
-const HOUR = 3_600_000;
-const DAY = 86_400_000;
-
-/** Rollup tables of the ranked columns, coarsest first. */
-const LEVELS = [
-  { table: 'event_rollups_daily', column: 'day', unit: DAY },
-  { table: 'event_rollups', column: 'hour', unit: HOUR },
-] as const;
-
-/** The event columns the Overview ranks, by the name of their rollup dimension. */
-const DIMENSIONS = {
-  rule: 'rule_id',
-  host: 'host',
-  reason: 'reason',
-  cert: 'cert_fingerprint',
-  action: 'action',
-} as const;
-type Dimension = keyof typeof DIMENSIONS;
 type Counts = Map<string, number>;
 
 /**
@@ -34,9 +28,7 @@ type Counts = Map<string, number>;
  */
 export class EventData extends ListData {
   async insertEvents(events: FirewallEvent[]): Promise<void> {
-    const rollups = LEVELS.map(() => new Map<string, number>());
-    const minutes: Counts = new Map();
-    const add = (map: Counts, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
+    const { levels: rollups, minutes } = rollUp(events);
     for (const e of events) {
       this.run(
         'firewall event',
@@ -57,13 +49,6 @@ export class EventData extends ListData {
         e.certSerial,
         e.rayId,
       );
-      LEVELS.forEach((level, i) => {
-        const unit = Math.floor(e.time / level.unit);
-        for (const [dim, value] of dimensionValues(e)) {
-          if (value !== null) add(rollups[i]!, `${e.zoneId}\0${unit}\0${dim}\0${value}`);
-        }
-      });
-      add(minutes, `${e.zoneId}\0${Math.floor(e.time / MINUTE)}\0${e.action}`);
     }
     LEVELS.forEach((level, i) => {
       for (const [key, n] of rollups[i]!) {
@@ -140,11 +125,7 @@ export class EventData extends ListData {
   async eventAnalytics(q: AnalyticsQuery): Promise<EventAnalytics> {
     const series = this.#series(q);
     const ranked = this.#ranked(q);
-    const top = (dim: Dimension) =>
-      [...(ranked.get(dim) ?? new Map<string, number>())]
-        .map(([value, count]) => ({ value, count }))
-        .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1))
-        .slice(0, q.top);
+    const top = (dim: Dimension) => topEntries(ranked.get(dim), q.top);
     let total = 0;
     for (const { counts } of series) for (const n of Object.values(counts)) total += n;
     return {
@@ -260,48 +241,4 @@ export class EventData extends ListData {
     }
     return out;
   }
-}
-
-/**
- * Buckets last whole minutes and start on the minute of `since`: the per-minute rollup can
- * only be divided at minute boundaries, and this keeps every count exact.
- */
-function bucketing(q: AnalyticsQuery): { anchor: number; step: number } {
-  return {
-    anchor: Math.floor(q.since / MINUTE) * MINUTE,
-    step: Math.max(MINUTE, Math.ceil(q.bucketMs / MINUTE) * MINUTE),
-  };
-}
-
-/** The value of each ranked column of an event. */
-function dimensionValues(e: FirewallEvent): [Dimension, string | null][] {
-  return [
-    ['rule', e.ruleId],
-    ['host', e.host],
-    ['reason', e.reason],
-    ['cert', e.certFingerprint],
-    ['action', e.action],
-  ];
-}
-
-/**
- * The parts of [since, until) outside the whole units [first, last) (in units of `unit`):
- * at most one piece before and one after; the whole range when it holds no whole unit.
- */
-function edges(since: number, until: number, first: number, last: number, unit: number) {
-  if (first >= last) return [[since, until]] as const;
-  const parts: [number, number][] = [];
-  if (since < first * unit) parts.push([since, first * unit]);
-  if (last * unit < until) parts.push([last * unit, until]);
-  return parts;
-}
-
-function encodeCursor(e: FirewallEvent): string {
-  return Buffer.from(`${e.time}:${e.id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { time: number; id: string } | undefined {
-  const [time, id] = Buffer.from(cursor, 'base64url').toString().split(':');
-  const t = Number(time);
-  return Number.isSafeInteger(t) && id ? { time: t, id } : undefined;
 }

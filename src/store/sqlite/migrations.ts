@@ -276,4 +276,26 @@ export const sqliteMigrations: readonly Migration[] = [
         SELECT zone_id, hour / 24, dim, value, SUM(n) FROM event_rollups GROUP BY 1, 2, 3, 4;
     `,
   },
+  {
+    version: 6,
+    name: 'edges and change log',
+    sql: `
+      CREATE TABLE edges (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL,
+        applied_version INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL
+      );
+
+      -- What each configuration version changed, for stores in other processes that follow
+      -- the feed by polling the version.
+      CREATE TABLE config_changes (
+        version INTEGER PRIMARY KEY,
+        items TEXT NOT NULL
+      );
+    `,
+  },
 ];

@@ -1,12 +1,18 @@
 import { newId, nowIso } from '../ids.ts';
-import type { ApiTokenPatch, AuditQuery, NewApiToken, NewAuditEntry } from '../store.ts';
-import type { ApiToken, AuditEntry, Page, PageQuery } from '../types.ts';
-import { toApiToken, toAuditEntry, toJson } from './rows.ts';
+import type {
+  ApiTokenPatch,
+  AuditQuery,
+  NewApiToken,
+  NewAuditEntry,
+  NewEdgeReport,
+} from '../store.ts';
+import type { ApiToken, AuditEntry, EdgeNode, Page, PageQuery } from '../types.ts';
+import { toApiToken, toAuditEntry, toEdgeNode, toJson } from './rows.ts';
 import { EventData } from './event-data.ts';
 import { limits } from './statements.ts';
 
 /**
- * Tokens and the audit log: records that are not edge configuration, so they never bump the
+ * Tokens, the audit log and edge reports: records that are not edge configuration, so they never bump the
  * configuration version.
  */
 export class OperationalData extends EventData {
@@ -73,6 +79,35 @@ export class OperationalData extends EventData {
   async deleteApiToken(id: string): Promise<void> {
     const r = this.run(`api token ${id}`, 'DELETE FROM api_tokens WHERE id = ?', id);
     if (r.changes === 0) this.must(undefined, 'api token', id);
+  }
+
+  async reportEdge(input: NewEdgeReport): Promise<EdgeNode> {
+    const now = nowIso();
+    this.run(
+      `edge ${input.id}`,
+      `INSERT INTO edges (id, name, role, applied_version, source, first_seen, last_seen)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role,
+         applied_version = excluded.applied_version, source = excluded.source,
+         last_seen = excluded.last_seen`,
+      input.id,
+      input.name,
+      input.role ?? 'edge',
+      input.appliedVersion,
+      input.source ?? 'store',
+      now,
+      now,
+    );
+    return toEdgeNode(this.get('SELECT * FROM edges WHERE id = ?', input.id)!);
+  }
+
+  async listEdges(): Promise<EdgeNode[]> {
+    return this.all('SELECT * FROM edges ORDER BY name, id').map(toEdgeNode);
+  }
+
+  async deleteEdge(id: string): Promise<void> {
+    const n = this.run(`edge ${id}`, 'DELETE FROM edges WHERE id = ?', id);
+    if (n.changes === 0) this.must(undefined, 'edge', id);
   }
 
   async appendAudit(entry: NewAuditEntry): Promise<AuditEntry> {

@@ -5,6 +5,7 @@ import type {
   CertificateAuthority,
   ClientCertificate,
   CustomCertificate,
+  EdgeNode,
   Filter,
   FirewallEvent,
   Host,
@@ -203,6 +204,16 @@ export const toFirewallEvent = (r: Row): FirewallEvent => ({
   certFingerprint: strOrNull(r.cert_fingerprint),
   certSerial: strOrNull(r.cert_serial),
   rayId: str(r.ray_id),
+});
+
+export const toEdgeNode = (r: Row): EdgeNode => ({
+  id: str(r.id),
+  name: str(r.name),
+  role: str(r.role),
+  appliedVersion: r.applied_version as number,
+  lastSeen: str(r.last_seen),
+  firstSeen: str(r.first_seen),
+  source: str(r.source),
 });
 
 /** Encodes a value for a JSON column; undefined is stored as NULL. */

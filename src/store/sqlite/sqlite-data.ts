@@ -14,7 +14,7 @@ import type {
 import type { Account, Host, Page, PageQuery, Rule, Zone } from '../types.ts';
 import { CertificateData } from './certificate-data.ts';
 import { toAccount, toHost, toJson, toRule, toZone } from './rows.ts';
-import { limits } from './statements.ts';
+import { clamp, limits, sameRule } from '../records.ts';
 
 /** Every store operation on SQLite, run inside the transaction its context belongs to. */
 export class SqliteData extends CertificateData implements StoreData {
@@ -319,19 +319,4 @@ export class SqliteData extends CertificateData implements StoreData {
     );
     this.run(`rule ${rule.id}`, 'UPDATE rules SET position = ? WHERE id = ?', target, rule.id);
   }
-}
-
-function clamp(n: number, lo: number, hi: number): number {
-  return Math.min(Math.max(n, lo), hi);
-}
-
-function sameRule(old: Rule, input: Omit<NewRule, 'zoneId' | 'position'>): boolean {
-  return (
-    old.action === input.action &&
-    old.expression === input.expression &&
-    old.description === (input.description ?? '') &&
-    old.enabled === (input.enabled !== false) &&
-    old.ref === (input.ref ?? old.id) &&
-    JSON.stringify(old.actionParameters) === JSON.stringify(input.actionParameters ?? null)
-  );
 }

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { ChangeFeed } from '../change-feed.ts';
 import { StoreError, StoreErrorCode } from '../errors.ts';
 import { checkMigrations, type Migration } from '../migration.ts';
+import { DATA_METHODS } from '../data-methods.ts';
 import type { Store, StoreData, Transaction } from '../store.ts';
 import type { ChangedItem, ConfigChange } from '../types.ts';
 import { sqliteMigrations } from './migrations.ts';
@@ -18,86 +19,6 @@ export interface SqliteStoreOptions {
   /** Called when a change-feed subscriber throws. */
   onListenerError?: (err: unknown) => void;
 }
-
-/** Every `StoreData` method; the compiler checks that none is missing. */
-const DATA_METHODS = [
-  'createAccount',
-  'getAccount',
-  'listAccounts',
-  'updateAccount',
-  'createZone',
-  'getZone',
-  'listZones',
-  'updateZone',
-  'deleteZone',
-  'createHost',
-  'getHost',
-  'getHostByName',
-  'listHosts',
-  'updateHost',
-  'deleteHost',
-  'createCertificateAuthority',
-  'getCertificateAuthority',
-  'listCertificateAuthorities',
-  'updateCertificateAuthority',
-  'deleteCertificateAuthority',
-  'createClientCertificate',
-  'getClientCertificate',
-  'listClientCertificates',
-  'setClientCertificateStatus',
-  'listRevokedSerials',
-  'createCustomCertificate',
-  'getCustomCertificate',
-  'listCustomCertificates',
-  'updateCustomCertificate',
-  'deleteCustomCertificate',
-  'createRule',
-  'getRule',
-  'listRules',
-  'updateRule',
-  'deleteRule',
-  'replaceRules',
-  'getRuleset',
-  'getRulesetById',
-  'saveRuleset',
-  'deleteRuleset',
-  'createFilter',
-  'getFilter',
-  'listFilters',
-  'updateFilter',
-  'deleteFilter',
-  'createList',
-  'getList',
-  'getListByName',
-  'listLists',
-  'updateList',
-  'deleteList',
-  'listListItems',
-  'listItemValues',
-  'getListItem',
-  'addListItems',
-  'replaceListItems',
-  'deleteListItems',
-  'createListOperation',
-  'getListOperation',
-  'createApiToken',
-  'getApiToken',
-  'getApiTokenBySecretHash',
-  'listApiTokens',
-  'updateApiToken',
-  'deleteApiToken',
-  'appendAudit',
-  'listAudit',
-  'insertEvents',
-  'queryEvents',
-  'eventAnalytics',
-  'deleteEventsBefore',
-  'configVersion',
-] as const satisfies readonly (keyof StoreData)[];
-
-type Missing = Exclude<keyof StoreData, (typeof DATA_METHODS)[number]>;
-const everyMethodListed: Missing extends never ? true : Missing = true;
-void everyMethodListed;
 
 /**
  * The embedded store: one SQLite file in WAL mode. Node runs one statement at a time, but an

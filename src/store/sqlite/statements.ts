@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { conflict, notFound, StoreError, StoreErrorCode } from '../errors.ts';
-import type { ChangedItem, PageQuery } from '../types.ts';
+import type { ChangedItem } from '../types.ts';
 
 /** What a data handle needs from the transaction that owns it. */
 export interface TxContext {
@@ -69,9 +69,4 @@ function translate(what: string, err: unknown): unknown {
   return err;
 }
 
-/** LIMIT and OFFSET for a one-based page. */
-export function limits(query: PageQuery | undefined, defaultPerPage = 20): [number, number] {
-  const perPage = Math.max(1, query?.perPage ?? defaultPerPage);
-  const page = Math.max(1, query?.page ?? 1);
-  return [perPage, (page - 1) * perPage];
-}
+export { limits } from '../records.ts';
