@@ -11,6 +11,11 @@ export interface StoreHarness {
   reopen(store: Store): Promise<Store>;
   /** Marks the database as written by a newer Portcullis, then tries to open it. */
   openNewerThanCode(store: Store): Promise<Store>;
+  /**
+   * Opens a second store on the same database, as another process would; the change-feed
+   * tests across stores are skipped without it.
+   */
+  openSecond?(store: Store): Promise<Store>;
   /** The number of migrations this implementation ships. */
   latestSchema: number;
 }
