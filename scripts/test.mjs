@@ -2,11 +2,16 @@
 // Runs every test file under test/ with node's own test runner through tsx, then prints the
 // plain closing line "N passed, N failed". Arguments narrow the run to matching paths:
 //   npm test -- test/store
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
+
+// A fresh machine gets what the tests need beyond npm packages (openssl, Chromium) first; the
+// script prints nothing when everything is there.
+const deps = spawnSync('bash', [join(root, 'scripts', 'ensure-deps.sh')], { stdio: 'inherit' });
+if (deps.status !== 0) process.exit(deps.status ?? 1);
 
 function findTests(dir) {
   const found = [];
