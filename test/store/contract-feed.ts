@@ -103,6 +103,47 @@ export function transactionContract(name: string, harness: StoreHarness): void {
     });
   });
 
+  describe(`${name} store: the change feed across stores`, { skip: !harness.openSecond }, () => {
+    test('delivers changes committed by another store on the same database', async () => {
+      const first = await harness.create();
+      const second = await harness.openSecond!(first);
+      try {
+        const seen: ConfigChange[] = [];
+        second.subscribe((c) => seen.push(c));
+        const z = await seedZone(first);
+        await first.transaction(async (tx) => {
+          await tx.createHost({ zoneId: z.id, hostname: 'a.example.com', origin: 'http://o' });
+          await tx.createRule({ zoneId: z.id, action: 'block', expression: 'ssl' });
+        });
+        const target = await first.configVersion();
+        const deadline = Date.now() + 2_000;
+        while (!seen.some((c) => c.version === target) && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        assert.deepEqual(
+          seen.map((c) => c.version),
+          [target - 1, target],
+        );
+        assert.deepEqual(
+          seen[1]?.items.map((i) => [i.type, i.op, i.zoneId]),
+          [
+            ['host', 'create', z.id],
+            ['rule', 'create', z.id],
+          ],
+        );
+        // Its own changes reach it once, in order after the others.
+        await second.createRule({ zoneId: z.id, action: 'log', expression: 'ssl' });
+        assert.deepEqual(
+          seen.map((c) => c.version),
+          [target - 1, target, target + 1],
+        );
+      } finally {
+        await second.close();
+        await first.close();
+      }
+    });
+  });
+
   describe(`${name} store: migrations`, () => {
     test('records every migration and keeps data across a reopen', async () => {
       let s = await harness.create();

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { StoreErrorCode, type Store, type Zone } from '../../src/store/index.ts';
+import { edgesContract } from './contract-edges.ts';
 import { eventAnalyticsContract } from './contract-events.ts';
 import { transactionContract } from './contract-feed.ts';
 import { rulesContract } from './contract-rules.ts';
@@ -14,6 +15,7 @@ export function storeContract(name: string, harness: StoreHarness): void {
   rulesContract(name, harness);
   eventAnalyticsContract(name, harness);
   transactionContract(name, harness);
+  edgesContract(name, harness);
 
   describe(`${name} store: accounts and zones`, () => {
     it('creates, reads, lists and renames accounts', async (s) => {

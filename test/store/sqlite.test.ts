@@ -21,6 +21,7 @@ storeContract('sqlite', {
     await store.close();
     return open(paths.get(store)!);
   },
+  openSecond: async (store) => open(paths.get(store)!),
   openNewerThanCode: async (store) => {
     await store.close();
     const path = paths.get(store)!;
