@@ -16,26 +16,47 @@ export interface SqliteStoreOptions {
   migrations?: readonly Migration[];
   /** How long to wait for another process's write lock before failing, in ms. Default 5000. */
   busyTimeoutMs?: number;
-  /** Called when a change-feed subscriber throws. */
+  /** Called when a change-feed subscriber throws, and when following other processes fails. */
   onListenerError?: (err: unknown) => void;
+  /**
+   * While the store has subscribers, how often it looks for changes committed by other
+   * processes on the same file, in ms. Default 1000.
+   */
+  pollIntervalMs?: number;
 }
+
+/** How many changes `config_changes` keeps for stores in other processes that poll it. */
+const KEPT_CHANGES = 10_000;
 
 /**
  * The embedded store: one SQLite file in WAL mode. Node runs one statement at a time, but an
  * async transaction yields between statements, so transactions are serialized by a queue:
  * nothing else reads or writes the connection while one is open, and a caller never sees a
  * change that may still roll back.
+ *
+ * Subscribers hear this store's commits at once. Another process writing the same file is
+ * heard by polling the version while there are subscribers: the changes it missed are read
+ * from `config_changes`, so that every version is published once, in order.
  */
 export class SqliteStore {
   readonly #db: Database.Database;
   readonly #feed: ChangeFeed;
   readonly #statements = new Map<string, Database.Statement>();
+  readonly #pollIntervalMs: number;
+  readonly #onError: (err: unknown) => void;
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
+  /** The last version published; every later one is published in turn. */
+  #last: number;
+  #subscribers = 0;
+  #poll: NodeJS.Timeout | undefined;
 
-  private constructor(db: Database.Database, feed: ChangeFeed) {
+  private constructor(db: Database.Database, options: SqliteStoreOptions) {
     this.#db = db;
-    this.#feed = feed;
+    this.#onError = options.onListenerError ?? (() => {});
+    this.#feed = new ChangeFeed(this.#onError);
+    this.#pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.#last = currentVersion(db);
   }
 
   /** Opens (creating if needed) the database and applies pending migrations. */
@@ -47,7 +68,7 @@ export class SqliteStore {
       db.close();
       throw err;
     }
-    const store = new SqliteStore(db, new ChangeFeed(options.onListenerError));
+    const store = new SqliteStore(db, options);
     return store.#facade();
   }
 
@@ -62,7 +83,7 @@ export class SqliteStore {
     return {
       ...methods,
       transaction: (fn) => this.transaction(fn),
-      subscribe: (listener) => this.#feed.subscribe(listener),
+      subscribe: (listener) => this.#subscribe(listener),
       schemaVersion: async () => schemaVersion(this.#db),
       close: () => this.close(),
     };
@@ -90,7 +111,7 @@ export class SqliteStore {
     let change: ConfigChange | undefined;
     try {
       result = await fn(new SqliteData(ctx, this.#statements));
-      if (items.length > 0) change = { version: bumpVersion(this.#db), items };
+      if (items.length > 0) change = { version: bumpVersion(this.#db, items), items };
       this.#db.exec('COMMIT');
     } catch (err) {
       if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
@@ -98,14 +119,73 @@ export class SqliteStore {
     } finally {
       open = false;
     }
-    if (change) this.#feed.publish(change);
+    if (change) this.#publish(change);
     return result;
+  }
+
+  #subscribe(listener: (change: ConfigChange) => void): () => void {
+    const off = this.#feed.subscribe(listener);
+    if (++this.#subscribers === 1) {
+      this.#poll = setInterval(() => this.#enqueueCatchUp(), this.#pollIntervalMs);
+      this.#poll.unref();
+    }
+    let subscribed = true;
+    return () => {
+      if (!subscribed) return;
+      subscribed = false;
+      off();
+      if (--this.#subscribers === 0) clearInterval(this.#poll);
+    };
+  }
+
+  /** Publishes a change this store committed, after any that other processes made first. */
+  #publish(change: ConfigChange): void {
+    if (change.version === this.#last + 1) {
+      this.#last = change.version;
+      this.#feed.publish(change);
+    } else if (this.#subscribers > 0) {
+      try {
+        this.#catchUp();
+      } catch (err) {
+        this.#onError(err);
+      }
+    } else {
+      this.#last = Math.max(this.#last, change.version);
+    }
+  }
+
+  /** Catches up through the queue, so that no transaction of this store is open meanwhile. */
+  #enqueueCatchUp(): void {
+    const run = this.#queue.then(() => {
+      if (this.#closed || this.#subscribers === 0) return;
+      try {
+        this.#catchUp();
+      } catch (err) {
+        this.#onError(err);
+      }
+    });
+    this.#queue = run;
+  }
+
+  /** Publishes, in order, every change committed after the last one published. */
+  #catchUp(): void {
+    if (currentVersion(this.#db) <= this.#last) return;
+    const rows = this.#db
+      .prepare('SELECT version, items FROM config_changes WHERE version > ? ORDER BY version')
+      .all(this.#last) as { version: number; items: string }[];
+    for (const row of rows) {
+      // A version pruned from the log (more than KEPT_CHANGES behind) cannot be told any
+      // more; the feed moves on to what is known.
+      this.#last = row.version;
+      this.#feed.publish({ version: row.version, items: JSON.parse(row.items) as ChangedItem[] });
+    }
   }
 
   async close(): Promise<void> {
     await this.#queue;
     if (this.#closed) return;
     this.#closed = true;
+    clearInterval(this.#poll);
     this.#db.close();
   }
 }
@@ -164,9 +244,22 @@ function migrate(db: Database.Database, migrations: readonly Migration[]): void 
   }
 }
 
-function bumpVersion(db: Database.Database): number {
+function currentVersion(db: Database.Database): number {
+  const row = db.prepare("SELECT value AS v FROM meta WHERE key = 'config_version'").get() as {
+    v: number;
+  };
+  return row.v;
+}
+
+/** Bumps the version and logs what changed, for stores in other processes that poll. */
+function bumpVersion(db: Database.Database, items: ChangedItem[]): number {
   const row = db
     .prepare("UPDATE meta SET value = value + 1 WHERE key = 'config_version' RETURNING value AS v")
     .get() as { v: number };
+  db.prepare('INSERT INTO config_changes (version, items) VALUES (?, ?)').run(
+    row.v,
+    JSON.stringify(items),
+  );
+  db.prepare('DELETE FROM config_changes WHERE version <= ?').run(row.v - KEPT_CHANGES);
   return row.v;
 }
