@@ -7,6 +7,7 @@ export interface ConnectionOptions {
   connectionString: string;
   schema?: string;
   connectTimeoutMs?: number;
+  applicationName?: string;
 }
 
 /** A schema name that needs no quoting anywhere: in `search_path`, in DDL, in messages. */
@@ -35,13 +36,13 @@ export function checkSchema(schema: string | undefined): void {
 }
 
 /** The configuration of a client or pool: search path, type parsers, connect timeout. */
-export function clientConfig(options: ConnectionOptions, applicationName: string): pg.ClientConfig {
+export function clientConfig(options: ConnectionOptions, suffix = ''): pg.ClientConfig {
   return {
     connectionString: options.connectionString,
     // The schema is set for the whole session at startup, so that no statement can run
     // before it, as a `SET` after connecting would allow.
     options: options.schema ? `-c search_path=${options.schema}` : undefined,
-    application_name: applicationName,
+    application_name: `${options.applicationName ?? 'portcullis'}${suffix}`,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
     types,
   };

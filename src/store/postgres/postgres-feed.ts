@@ -125,7 +125,7 @@ export class PostgresFeed {
   }
 
   async #listen(): Promise<void> {
-    const client = new pg.Client(clientConfig(this.#options, 'portcullis-listen'));
+    const client = new pg.Client(clientConfig(this.#options, ' listen'));
     let lost = false;
     const onLost = (err?: unknown) => {
       if (lost) return;

@@ -21,6 +21,11 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Connections in the pool, besides the one that listens for changes. Default 10. */
   poolSize?: number;
+  /**
+   * The name the store's connections show in `pg_stat_activity`; the connection that listens
+   * for changes adds ` listen`. Default `portcullis`.
+   */
+  applicationName?: string;
   /** How long to wait for a connection before failing with `Unavailable`, ms. Default 5000. */
   connectTimeoutMs?: number;
   /** How often subscribers' stores look for changes that no notification announced, ms. */
@@ -75,7 +80,7 @@ export class PostgresStore {
   static async open(options: PostgresStoreOptions): Promise<Store> {
     checkSchema(options.schema);
     const pool = new pg.Pool({
-      ...clientConfig(options, 'portcullis'),
+      ...clientConfig(options),
       max: options.poolSize ?? 10,
     });
     // An idle pooled connection that the server closes is dropped by the pool; the next
