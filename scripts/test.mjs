@@ -5,6 +5,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { providePostgres } from './test-postgres.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -32,6 +33,16 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+// The PostgreSQL tests use the server named by PORTCULLIS_TEST_DATABASE_URL, or one started
+// here for the run when that one does not answer.
+const postgres = await providePostgres();
+let stopped = false;
+const stopPostgres = () => {
+  if (stopped) return;
+  stopped = true;
+  postgres.stop();
+};
+
 const concurrency = process.env.PORTCULLIS_TEST_CONCURRENCY ?? '2';
 const child = spawn(
   process.execPath,
@@ -46,6 +57,17 @@ const child = spawn(
     '--test-reporter-destination=stderr',
     ...files,
   ],
-  { cwd: root, stdio: 'inherit' },
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, PORTCULLIS_TEST_DATABASE_URL: postgres.url },
+  },
 );
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+// On Ctrl-C the tests get the signal too; either way the server is stopped once they exit.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => child.kill(signal));
+}
+child.on('exit', (code, signal) => {
+  stopPostgres();
+  process.exit(code ?? (signal ? 1 : 0));
+});
