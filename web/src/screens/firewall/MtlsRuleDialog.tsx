@@ -5,6 +5,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { fetchAll } from '../../api/client.ts';
 import type { Host } from '../../api/types.ts';
+import { mtlsExpression } from './mtls-expression.ts';
 import { Link } from '../../router.tsx';
 import {
   Button,
@@ -16,15 +17,6 @@ import {
   Notice,
   Spinner,
 } from '../../ui/index.ts';
-
-/** The rule's expression, in the form Cloudflare's dashboard writes it. */
-export function mtlsExpression(hosts: readonly string[], blockRevoked: boolean): string {
-  const set = `{${hosts.map((h) => JSON.stringify(h)).join(' ')}}`;
-  const certificate = blockRevoked
-    ? '(not cf.tls_client_auth.cert_verified or cf.tls_client_auth.cert_revoked)'
-    : 'not cf.tls_client_auth.cert_verified';
-  return `(http.host in ${set} and ${certificate})`;
-}
 
 export function MtlsRuleDialog(props: {
   zoneId: string;

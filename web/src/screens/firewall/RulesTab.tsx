@@ -66,12 +66,16 @@ export function RulesTab(props: { zoneId: string }) {
     const target = focusAfter.current;
     if (!target || !table.current) return;
     focusAfter.current = null;
-    const selector = `[data-rule="${target.id}"][data-control="${target.control}"]`;
-    const button = table.current.querySelector<HTMLButtonElement>(selector);
-    const fallback = table.current.querySelector<HTMLButtonElement>(
-      `[data-rule="${target.id}"][data-control="edit"]`,
-    );
-    (button && !button.disabled ? button : fallback)?.focus();
+    // The same button, or at the top or bottom of the list the other move button, or Edit.
+    const order = [target.control, target.control === 'up' ? 'down' : 'up', 'edit'];
+    for (const control of order) {
+      const selector = `[data-rule="${target.id}"][data-control="${control}"]`;
+      const button = table.current.querySelector<HTMLButtonElement>(selector);
+      if (button && !button.disabled) {
+        button.focus();
+        break;
+      }
+    }
   }, [ruleset.data, page]);
 
   const run = async (

@@ -70,7 +70,7 @@ function token(stream: StringStream, state: State): string | null {
     if (LOGICAL.has(text)) return 'logicOperator';
     if (WORD_OPERATORS.has(text)) return 'operatorKeyword';
     if (text === 'true' || text === 'false') return 'bool';
-    if (stream.peek() === '(' && FUNCTIONS.has(text)) return 'function(variableName)';
+    if (stream.peek() === '(' && FUNCTIONS.has(text)) return 'variableName.function';
     if (FIELDS.has(text)) return 'propertyName';
     return 'variableName';
   }
