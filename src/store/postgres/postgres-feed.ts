@@ -80,6 +80,8 @@ export class PostgresFeed {
 
   /** A change this store committed: published now unless an earlier one is still unheard. */
   committed(change: ConfigChange): void {
+    // Without subscribers there is nobody to catch up for: skip what others committed.
+    if (this.#subscribers === 0) this.#last = Math.max(this.#last, change.version - 1);
     this.#offer(change.version, change.items);
   }
 

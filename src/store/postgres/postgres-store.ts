@@ -45,6 +45,7 @@ const READS = new Set<string>(
 
 /** Writes that never touch configuration, and so need not wait for its lock. */
 const UNLOCKED = new Set<string>([
+  'appendAudit',
   'insertEvents',
   'deleteEventsBefore',
   'reportEdge',
