@@ -117,9 +117,8 @@ export function CertificateList(props: { zoneId: string }) {
           { header: 'Expires', render: (c) => formatDate(c.expires_on) },
           {
             header: 'SHA-256 fingerprint',
-            className: 'cell-mono',
             render: (c) => (
-              <span title={c.fingerprint_sha256}>
+              <span className="mono" title={c.fingerprint_sha256}>
                 <span aria-hidden="true">{shorten(c.fingerprint_sha256)}</span>
                 <span className="visually-hidden">{c.fingerprint_sha256}</span>
               </span>

@@ -55,7 +55,7 @@ export function MtlsHostsCard(props: { zone: Zone; uploadedCas: MtlsCertificate[
         columns={[
           { header: 'Hostname', render: (h) => <span className="strong">{h.hostname}</span> },
           { header: 'Trusted CA', render: (h) => caName(h.certificate_authority_id) },
-          { header: 'Origin', className: 'cell-mono', render: (h) => h.origin },
+          { header: 'Origin', render: (h) => <span className="mono">{h.origin}</span> },
         ]}
         pagination={
           totalPages > 1 ? (
