@@ -51,6 +51,8 @@ export class PostgresFeed {
   #timer: NodeJS.Timeout | undefined;
   #reconnect: NodeJS.Timeout | undefined;
   #reconnectDelay = 0;
+  /** Counts starts and stops of following, so that a stale connection attempt gives up. */
+  #generation = 0;
   #catchingUp: Promise<void> | undefined;
   #again = false;
   #failing = false;
@@ -118,6 +120,7 @@ export class PostgresFeed {
   }
 
   #unfollow(): void {
+    this.#generation++;
     clearInterval(this.#timer);
     clearTimeout(this.#reconnect);
     this.#timer = this.#reconnect = undefined;
@@ -127,6 +130,8 @@ export class PostgresFeed {
   }
 
   async #listen(): Promise<void> {
+    const generation = this.#generation;
+    const current = () => generation === this.#generation && !this.#closed;
     const client = new pg.Client(clientConfig(this.#options, ' listen'));
     let lost = false;
     const onLost = (err?: unknown) => {
@@ -135,7 +140,7 @@ export class PostgresFeed {
       if (this.#listener === client) this.#listener = undefined;
       client.end().catch(() => undefined);
       if (err) this.#report(err);
-      this.#scheduleListen();
+      if (current()) this.#scheduleListen();
     };
     client.on('error', onLost);
     client.on('end', () => onLost());
@@ -148,7 +153,7 @@ export class PostgresFeed {
       return;
     }
     if (lost) return;
-    if (this.#subscribers === 0 || this.#closed) {
+    if (!current()) {
       lost = true;
       await client.end().catch(() => undefined);
       return;

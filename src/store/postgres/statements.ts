@@ -115,7 +115,7 @@ export function isUnavailable(err: unknown): boolean {
   if (UNAVAILABLE_CODES.has(code) || code.startsWith('08') || code === '53300') return true;
   if (code === '57P01' || code === '57P02' || code === '57P03') return true;
   const message = (err as { message?: string }).message ?? '';
-  return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(
+  return /Connection terminated|timeout exceeded when trying to connect|connection error/i.test(
     message,
   );
 }
