@@ -308,7 +308,12 @@ export function OverviewTab(props: { zoneId: string }) {
               header: 'Client IP',
               render: (e) => <span className="cell-mono">{e.client_ip}</span>,
             },
-            { header: 'Rule', render: (e) => (e.rule_id ? ruleLabel(e.rule_id) : '—') },
+            {
+              header: 'Rule',
+              className: 'cell-truncate',
+              render: (e) =>
+                e.rule_id ? <span title={ruleLabel(e.rule_id)}>{ruleLabel(e.rule_id)}</span> : '—',
+            },
             { header: 'Reason', render: (e) => reasonLabel(e.reason) },
             {
               header: <span className="visually-hidden">Details</span>,

@@ -3,7 +3,15 @@ import { api } from '../../api/client.ts';
 import type { Zone } from '../../api/types.ts';
 import { useSession } from '../../layout/session.tsx';
 import { Link, navigate } from '../../router.tsx';
-import { Card, ErrorBanner, FormField, Pagination, Table, useAsync } from '../../ui/index.ts';
+import {
+  Button,
+  Card,
+  ErrorBanner,
+  FormField,
+  Pagination,
+  Table,
+  useAsync,
+} from '../../ui/index.ts';
 
 const PER_PAGE = 20;
 
@@ -12,6 +20,7 @@ export function HomeScreen() {
   const { account } = useSession();
   const [page, setPage] = useState(1);
   const [search, setSearch] = useState('');
+  const [draft, setDraft] = useState('');
   const zones = useAsync(
     (signal) =>
       api.page<Zone>('/zones', {
@@ -31,17 +40,27 @@ export function HomeScreen() {
       <Card
         title="Zones"
         actions={
-          <FormField label="Search zones" className="field-inline">
-            <input
-              type="search"
-              value={search}
-              placeholder="example.com"
-              onChange={(e) => {
-                setSearch(e.target.value.trim());
-                setPage(1);
-              }}
-            />
-          </FormField>
+          <form
+            className="search-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              setSearch(draft.trim().toLowerCase());
+              setPage(1);
+            }}
+          >
+            <FormField label="Zone name" className="field-inline">
+              <input
+                type="search"
+                value={draft}
+                placeholder="example.com"
+                onChange={(e) => {
+                  setDraft(e.target.value);
+                  if (e.target.value === '') setSearch('');
+                }}
+              />
+            </FormField>
+            <Button type="submit">Find</Button>
+          </form>
         }
       >
         <ErrorBanner error={zones.error} title="Cannot list the zones" onRetry={zones.reload} />
