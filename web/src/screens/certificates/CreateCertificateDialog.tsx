@@ -153,7 +153,13 @@ export function CreateCertificateDialog(props: {
         </>
       }
     >
-      <form id={formId} onSubmit={submit} noValidate>
+      <form
+        id={formId}
+        onSubmit={submit}
+        // A field's complaint goes once the operator starts to fix it.
+        onChange={() => Object.keys(problems).length > 0 && setProblems({})}
+        noValidate
+      >
         <ErrorBanner error={error} title="Cannot create the certificate" />
         <fieldset className="choice-group">
           <legend>Private key and CSR</legend>

@@ -69,7 +69,12 @@ export function DeviceBundle(props: {
           <code>openssl pkcs12 -export</code>.
         </Notice>
       ) : (
-        <form className="bundle-form" onSubmit={downloadP12} noValidate>
+        <form
+          className="bundle-form"
+          onSubmit={downloadP12}
+          onChange={() => setPasswordError(undefined)}
+          noValidate
+        >
           <FormField
             label="Bundle password"
             hint="At most 128 characters. Send it apart from the file."

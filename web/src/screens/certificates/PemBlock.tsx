@@ -3,13 +3,13 @@ import { Button, CopyButton } from '../../ui/index.ts';
 import { saveText } from './certificates-api.ts';
 
 /**
- * A PEM text to take away: a labelled read-only text area with Copy and Download. The block
- * is a group named by its label, so that its buttons are found as "Copy" within "Private Key".
+ * A PEM text to take away: a labelled read-only text area with Copy and Download under it.
+ * Only the text area carries the label, so that "Private Key" names one control.
  */
 export function PemBlock(props: { label: string; text: string; fileName: string; rows?: number }) {
   const id = useId();
   return (
-    <div className="pem-block" role="group" aria-labelledby={`${id}-label`}>
+    <div className="pem-block">
       <label id={`${id}-label`} htmlFor={`${id}-text`} className="pem-label">
         {props.label}
       </label>

@@ -152,7 +152,7 @@ function UploadCaDialog(props: { accountId: string; onClose: () => void; onUploa
         </>
       }
     >
-      <form id={formId} onSubmit={submit} noValidate>
+      <form id={formId} onSubmit={submit} onChange={() => setPemError(undefined)} noValidate>
         <ErrorBanner error={error} title="Cannot upload the CA" />
         <FormField label="Name" hint="Optional; the certificate's subject when left empty.">
           <input

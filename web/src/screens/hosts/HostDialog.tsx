@@ -80,7 +80,13 @@ export function HostDialog(props: {
         </>
       }
     >
-      <form id={formId} onSubmit={submit} noValidate>
+      <form
+        id={formId}
+        onSubmit={submit}
+        // A field's complaint goes once the operator starts to fix it.
+        onChange={() => Object.keys(problems).length > 0 && setProblems({})}
+        noValidate
+      >
         <ErrorBanner error={error} title={host ? 'Cannot save the host' : 'Cannot add the host'} />
         <FormField
           label="Hostname"
