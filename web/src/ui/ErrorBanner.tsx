@@ -21,7 +21,7 @@ export function ErrorBanner(props: { error: unknown; title?: string; onRetry?: (
 export function Notice(props: { children: ReactNode; tone?: 'info' | 'warning' }) {
   return (
     <div className={`banner banner-${props.tone ?? 'info'}`} role="note">
-      {props.children}
+      <span className="banner-text">{props.children}</span>
     </div>
   );
 }

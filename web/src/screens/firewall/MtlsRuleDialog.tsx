@@ -2,7 +2,7 @@
  * Create a mTLS rule: a rule that blocks requests to the API hosts that come without a valid
  * client certificate. The hosts start as every host of the zone with mTLS enabled.
  */
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { fetchAll } from '../../api/client.ts';
 import type { Host } from '../../api/types.ts';
 import { mtlsExpression } from './mtls-expression.ts';
@@ -49,6 +49,19 @@ export function MtlsRuleDialog(props: {
       live = false;
     };
   }, [props.zoneId]);
+
+  // The removed chip took the focus with it: give it to the next chip, or to the host input.
+  const chips = useRef<HTMLUListElement>(null);
+  const hostInput = useRef<HTMLInputElement>(null);
+  const removeHost = (host: string) => {
+    const index = hosts.indexOf(host);
+    setHosts(hosts.filter((h) => h !== host));
+    requestAnimationFrame(() => {
+      const buttons = chips.current?.querySelectorAll<HTMLButtonElement>('button');
+      const next = buttons?.[Math.min(index, buttons.length - 1)];
+      (next ?? hostInput.current)?.focus();
+    });
+  };
 
   const addHost = () => {
     const host = extra.trim().toLowerCase();
@@ -124,7 +137,7 @@ export function MtlsRuleDialog(props: {
               , or add a hostname below.
             </Notice>
           ) : null}
-          <ul className="chips">
+          <ul className="chips" ref={chips} hidden={hosts.length === 0}>
             {hosts.map((host) => (
               <li key={host} className="chip">
                 <span>{host}</span>
@@ -132,7 +145,7 @@ export function MtlsRuleDialog(props: {
                   label={`Remove ${host}`}
                   icon={<CloseIcon />}
                   className="chip-remove"
-                  onClick={() => setHosts(hosts.filter((h) => h !== host))}
+                  onClick={() => removeHost(host)}
                 />
               </li>
             ))}
@@ -141,6 +154,7 @@ export function MtlsRuleDialog(props: {
             <FormField label="Add a host" className="field-inline">
               <input
                 type="text"
+                ref={hostInput}
                 value={extra}
                 list="mtls-host-options"
                 placeholder="api.example.com"
