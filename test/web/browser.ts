@@ -126,6 +126,8 @@ export async function openDashboard(): Promise<DashboardRun> {
     const pageErrors: string[] = [];
     page.on('pageerror', (err) => pageErrors.push(err.message));
 
+    // Screenshots of an earlier run, a failed step's above all, would mislead.
+    rmSync(SCREENS_DIR, { recursive: true, force: true });
     mkdirSync(SCREENS_DIR, { recursive: true });
     return {
       serve,
@@ -142,7 +144,7 @@ export async function openDashboard(): Promise<DashboardRun> {
       api,
       screenshot: async (name) => {
         const path = join(SCREENS_DIR, `${name}.png`);
-        await page.screenshot({ path, animations: 'disabled' });
+        await page.screenshot({ path, fullPage: true, animations: 'disabled' });
         return path;
       },
       close,
