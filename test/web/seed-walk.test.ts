@@ -266,10 +266,17 @@ describe('the seed walk in the dashboard', { skip, timeout: 120_000 }, () => {
     await run.screenshot('api-tokens');
   });
 
-  step('Audit Log opens', async () => {
+  step('Audit Log lists the last change of the walk first', async () => {
     const { page } = run;
     await nav('Audit Log').click();
     await page.getByRole('heading', { name: 'Audit Log', level: 1 }).waitFor();
+    const table = page.getByRole('table', { name: 'Audit log entries, newest first' });
+    // Row 0 is the header; the revocation was the last change the walk made.
+    await table
+      .getByRole('row')
+      .nth(1)
+      .getByText(/client certificate/)
+      .waitFor();
     await run.screenshot('audit-log');
   });
 
