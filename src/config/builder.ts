@@ -30,15 +30,32 @@ export interface ServerCertificateSource {
   ): Promise<{ certificatePem: string; privateKeyPem: string }>;
 }
 
-/** A snapshot and the revoked serials of every CA its hosts trust. */
+/** A snapshot, the revoked serials of every CA its hosts trust, and what it was built from. */
 export interface BuiltConfiguration {
   snapshot: EdgeSnapshot;
   revoked: ReadonlyMap<string, readonly string[]>;
+  /** The stored configuration behind the snapshot, kept so an edge can save it to disk. */
+  data: ConfigurationData;
 }
 
 /** A stored rule that does not compile: the configuration is refused, not partly applied. */
 export class ConfigurationError extends Error {
   override name = 'ConfigurationError';
+}
+
+/**
+ * One configuration version as stored, in plain data: what an edge reads from the store, and
+ * what it keeps on local disk to start from while the store is unreachable. Building a
+ * snapshot from it needs nothing else but the server certificates.
+ */
+export interface ConfigurationData {
+  version: number;
+  zones: { zone: Zone; rules: Rule[]; lists: ZoneLists }[];
+  hosts: { host: Host; trusted: TrustedCa | undefined }[];
+  /** Uploaded server certificates per zone id. */
+  uploaded: Record<string, CustomCertificate[]>;
+  /** Revoked serials per CA id, for every CA an mTLS host trusts. */
+  revoked: Record<string, string[]>;
 }
 
 /**
@@ -51,33 +68,49 @@ export async function buildConfiguration(
   certificates: ServerCertificateSource,
   previous?: EdgeSnapshot,
 ): Promise<BuiltConfiguration> {
-  const data = await store.transaction(readAll);
+  return buildFromData(await readConfiguration(store), certificates, previous);
+}
+
+/** Builds a snapshot from stored configuration data, read now or loaded from disk. */
+export async function buildFromData(
+  data: ConfigurationData,
+  certificates: ServerCertificateSource,
+  previous?: EdgeSnapshot,
+): Promise<BuiltConfiguration> {
   const zones = new Map<string, ZoneSnapshot>();
   for (const { zone, rules, lists } of data.zones) {
     zones.set(zone.id, zoneSnapshot(zone, rules, lists, previous?.zones.get(zone.id)));
   }
   const hosts = new Map<string, HostSnapshot>();
-  for (const host of data.hosts) {
-    const trusted = host.mtlsEnabled ? data.trustedCaFor(host) : undefined;
-    const cert = await certificates.forHost(host.hostname, data.uploaded.get(host.zoneId) ?? []);
+  for (const { host, trusted } of data.hosts) {
+    const cert = await certificates.forHost(host.hostname, data.uploaded[host.zoneId] ?? []);
     hosts.set(host.hostname, {
       hostname: host.hostname,
       zoneId: host.zoneId,
       origin: new URL(host.origin),
       mtlsEnabled: host.mtlsEnabled,
-      tls: { ...cert, clientCa: trusted },
+      tls: { ...cert, clientCa: host.mtlsEnabled ? trusted : undefined },
       identityHeaders: identitySwitches(host),
     });
   }
-  return { snapshot: { version: data.version, hosts, zones }, revoked: data.revoked };
+  return {
+    snapshot: { version: data.version, hosts, zones },
+    revoked: new Map(Object.entries(data.revoked)),
+    data,
+  };
 }
 
-async function readAll(tx: Transaction) {
+/** Reads one configuration version from the store, in one transaction. */
+export function readConfiguration(store: Store): Promise<ConfigurationData> {
+  return store.transaction(readAll);
+}
+
+async function readAll(tx: Transaction): Promise<ConfigurationData> {
   const version = await tx.configVersion();
-  const zones: { zone: Zone; rules: Rule[]; lists: ZoneLists }[] = [];
+  const zones: ConfigurationData['zones'] = [];
   const listCache = new Map<string, ListItems | null>();
   const hosts: Host[] = [];
-  const uploaded = new Map<string, CustomCertificate[]>();
+  const uploaded: Record<string, CustomCertificate[]> = {};
   for (let page = 1; ; page++) {
     const batch = (await tx.listZones({ page, perPage: 500 })).items;
     if (batch.length === 0) break;
@@ -85,7 +118,7 @@ async function readAll(tx: Transaction) {
       const rules = await tx.listRules(zone.id);
       zones.push({ zone, rules, lists: await listsFor(tx, zone, rules, listCache) });
       hosts.push(...(await tx.listHosts(zone.id)));
-      uploaded.set(zone.id, await tx.listCustomCertificates(zone.id));
+      uploaded[zone.id] = await tx.listCustomCertificates(zone.id);
     }
   }
   const accountOf = new Map(zones.map(({ zone }) => [zone.id, zone.accountId]));
@@ -101,12 +134,17 @@ async function readAll(tx: Transaction) {
     host.certificateAuthorityId !== null
       ? cas.get(host.certificateAuthorityId)
       : managedCa.get(accountOf.get(host.zoneId) ?? '');
-  const revoked = new Map<string, readonly string[]>();
-  for (const host of hosts) {
-    const ca = host.mtlsEnabled ? trustedCaFor(host) : undefined;
-    if (ca && !revoked.has(ca.id)) revoked.set(ca.id, await revokedSerialsOf(tx, ca.id));
+  const revoked: Record<string, string[]> = {};
+  const withCa = hosts.map((host) => ({
+    host,
+    trusted: host.mtlsEnabled ? trustedCaFor(host) : undefined,
+  }));
+  for (const { trusted } of withCa) {
+    if (trusted && !(trusted.id in revoked)) {
+      revoked[trusted.id] = await revokedSerialsOf(tx, trusted.id);
+    }
   }
-  return { version, zones, hosts, revoked, trustedCaFor, uploaded };
+  return { version, zones, hosts: withCa, revoked, uploaded };
 }
 
 /**
@@ -141,7 +179,7 @@ async function uploadedCrlSerials(der: Uint8Array, ca: TrustedCa): Promise<strin
 }
 
 /** The named lists a zone's rules use, with what identifies their current content. */
-interface ZoneLists {
+export interface ZoneLists {
   items: Record<string, ListItems>;
   /** Changes whenever a list the rules use changes. */
   signature: string;

@@ -2,16 +2,20 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import {
   buildConfiguration,
+  buildFromData,
+  loadLocalCopy,
   revokedSerialsOf,
+  saveLocalCopy,
   RevokedSet,
   type BuiltConfiguration,
+  type ConfigurationData,
   type EdgeSnapshot,
   type HostSnapshot,
 } from '../config/index.ts';
 import type { EventBuffer } from '../events/event-buffer.ts';
 import { EdgeMetrics } from '../events/metrics.ts';
 import { Registry } from 'prom-client';
-import type { ConfigChange, Store } from '../store/index.ts';
+import { StoreError, StoreErrorCode, type ConfigChange, type Store } from '../store/index.ts';
 import { ClientHelloError, readClientHello } from './client-hello.ts';
 import { Forwarder, type ForwarderOptions } from './forwarder.ts';
 import { CONNECTION, HostServers, type ConnectionState } from './host-servers.ts';
@@ -40,6 +44,11 @@ export interface EdgeServerOptions {
   pollIntervalMs?: number;
   /** Where the edge's metrics are registered. Default: a registry of its own. */
   registry?: Registry;
+  /**
+   * A file where the edge keeps a copy of the configuration it serves, and starts from when
+   * the store cannot be reached. None by default.
+   */
+  localCopy?: string;
 }
 
 /** The name the edge's fallback certificate is issued for, used without SNI. */
@@ -70,11 +79,16 @@ export class EdgeServer {
   readonly #pending: ConfigChange[] = [];
   #unsubscribe: (() => void) | undefined;
   #poller: NodeJS.Timeout | undefined;
+  #data: ConfigurationData;
+  #storeReachable = true;
+  #saving: Promise<void> | undefined;
+  #saveAgain = false;
 
   private constructor(options: EdgeServerOptions, built: BuiltConfiguration) {
     this.#options = options;
     this.#log = options.logger;
     this.#snapshot = built.snapshot;
+    this.#data = built.data;
     this.#forwarder = new Forwarder(options.forwarder);
     this.#metrics = new EdgeMetrics(options.registry ?? new Registry(), () => ({
       configVersion: () => this.#applied,
@@ -82,6 +96,7 @@ export class EdgeServer {
       revokedSerials: () => this.#revoked.size,
       eventsDropped: () => options.events.dropped,
       eventsPending: () => options.events.pending,
+      storeReachable: () => this.#storeReachable,
     }));
     this.#handler = new RequestHandler({
       snapshot: () => this.#snapshot,
@@ -108,10 +123,14 @@ export class EdgeServer {
     this.#listener = createServer((socket) => this.#accept(socket));
   }
 
-  /** Builds the first snapshot, then listens. */
+  /**
+   * Builds the first snapshot, then listens. When the store cannot be reached, an edge with a
+   * local copy starts from it and catches up once the store answers.
+   */
   static async start(options: EdgeServerOptions, host: string, port: number) {
-    const built = await buildConfiguration(options.store, options.certificates);
+    const { built, fromCopy } = await firstConfiguration(options);
     const edge = new EdgeServer(options, built);
+    if (fromCopy) edge.#storeReachable = false;
     edge.#fallback = {
       hostname: FALLBACK_HOSTNAME,
       zoneId: '',
@@ -120,7 +139,7 @@ export class EdgeServer {
       tls: { ...(await options.certificates.forHost(FALLBACK_HOSTNAME)), clientCa: undefined },
       identityHeaders: { rfc9440: false, xfcc: false, cfCert: false },
     };
-    edge.#install(built);
+    edge.#install(built, !fromCopy);
     const changes = options.changes ?? ((l) => options.store.subscribe(l));
     edge.#unsubscribe = changes((change) => edge.#onChange(change));
     edge.#startPolling(options.pollIntervalMs ?? 1_000);
@@ -147,6 +166,11 @@ export class EdgeServer {
 
   get revokedCount(): number {
     return this.#revoked.size;
+  }
+
+  /** Whether the last contact with the store succeeded; false while serving from memory. */
+  get storeReachable(): boolean {
+    return this.#storeReachable;
   }
 
   /** Calls `listener` with each configuration version once this edge serves it. */
@@ -183,6 +207,7 @@ export class EdgeServer {
     clearTimeout(deadline);
     for (const socket of this.#sockets) socket.destroy();
     await this.#rebuilding;
+    await this.#saving;
     await this.#forwarder.close();
   }
 
@@ -213,9 +238,10 @@ export class EdgeServer {
       if (this.#rebuilding) return;
       this.#options.store.configVersion().then(
         (version) => {
+          this.#reached(undefined);
           if (version > this.#applied) this.#onChange({ version, items: [] });
         },
-        (err: unknown) => this.#log.warn({ err }, 'reading the configuration version failed'),
+        (err: unknown) => this.#reached(err),
       );
     }, intervalMs);
     this.#poller.unref();
@@ -252,11 +278,19 @@ export class EdgeServer {
           else caIds.add((await tx.getClientCertificate(item.id))?.certificateAuthorityId ?? '');
         }
         caIds.delete('');
-        for (const caId of caIds) this.#revoked.replace(caId, await revokedSerialsOf(tx, caId));
+        for (const caId of caIds) {
+          const serials = await revokedSerialsOf(tx, caId);
+          this.#revoked.replace(caId, serials);
+          if (caId in this.#data.revoked) this.#data.revoked[caId] = serials;
+        }
       });
+      this.#data.version = Math.max(this.#data.version, version);
+      this.#reached(undefined);
       this.#markApplied(version);
+      this.#save();
       return true;
     } catch (err) {
+      if (isUnavailable(err)) return this.#reached(err);
       this.#log.error({ err }, 'revocation update failed, rebuilding instead');
       return false;
     }
@@ -270,24 +304,74 @@ export class EdgeServer {
         this.#options.certificates,
         this.#snapshot,
       );
-      this.#install(built);
+      this.#reached(undefined);
+      this.#install(built, true);
       this.#log.info(
         { version: built.snapshot.version, changed, ms: Math.round(performance.now() - started) },
         'configuration applied',
       );
     } catch (err) {
       // The last good snapshot stays in service: an invalid configuration never reaches the
-      // data plane.
+      // data plane, and an unreachable store is retried by the version poll.
+      if (isUnavailable(err)) return void this.#reached(err);
       this.#log.error({ err, changed }, 'configuration rejected, keeping the previous one');
     }
   }
 
-  #install(built: BuiltConfiguration): void {
+  #install(built: BuiltConfiguration, save: boolean): void {
     this.#snapshot = built.snapshot;
+    this.#data = built.data;
     for (const [caId, serials] of built.revoked) this.#revoked.replace(caId, serials);
     this.#revoked.retain(new Set(built.revoked.keys()));
     this.#hostServers.retain([...built.snapshot.hosts.values(), this.#fallback]);
     this.#markApplied(built.snapshot.version);
+    if (save) this.#save();
+  }
+
+  /**
+   * Records the outcome of a contact with the store, logging only the transitions: an
+   * unreachable store is one warning, not one per poll. Returns false, for callers that
+   * gave up on the contact.
+   */
+  #reached(err: unknown): false {
+    const reachable = err === undefined;
+    if (reachable !== this.#storeReachable) {
+      this.#storeReachable = reachable;
+      if (reachable) {
+        this.#log.info({ version: this.#applied }, 'configuration store reachable again');
+      } else {
+        this.#log.warn(
+          { err, version: this.#applied },
+          'configuration store unreachable, serving the last good configuration',
+        );
+      }
+    } else if (!reachable && !isUnavailable(err)) {
+      this.#log.warn({ err }, 'reading the configuration version failed');
+    }
+    return false;
+  }
+
+  /**
+   * Writes the configuration in service to the local copy, one write at a time; changes that
+   * arrive during a write are saved once it ends, so the file ends at the newest version.
+   */
+  #save(): void {
+    const path = this.#options.localCopy;
+    if (path === undefined) return;
+    if (this.#saving) {
+      this.#saveAgain = true;
+      return;
+    }
+    this.#saving = (async () => {
+      do {
+        this.#saveAgain = false;
+        try {
+          await saveLocalCopy(path, this.#data);
+        } catch (err) {
+          this.#log.error({ err, path }, 'saving the local copy of the configuration failed');
+        }
+      } while (this.#saveAgain);
+    })().finally(() => (this.#saving = undefined));
   }
 
   #markApplied(version: number): void {
@@ -296,6 +380,44 @@ export class EdgeServer {
     this.#appliedAt = Date.now();
     for (const listener of [...this.#appliedListeners]) listener(version);
   }
+}
+
+/**
+ * The configuration to start with: the store's, or when the store cannot be reached, the
+ * local copy of the last one this edge served.
+ */
+async function firstConfiguration(
+  options: EdgeServerOptions,
+): Promise<{ built: BuiltConfiguration; fromCopy: boolean }> {
+  try {
+    return {
+      built: await buildConfiguration(options.store, options.certificates),
+      fromCopy: false,
+    };
+  } catch (err) {
+    if (options.localCopy === undefined || !isUnavailable(err)) throw err;
+    let copy;
+    try {
+      copy = await loadLocalCopy(options.localCopy);
+    } catch (copyErr) {
+      throw new StoreError(
+        StoreErrorCode.Unavailable,
+        `${(err as Error).message}; and there is no configuration to start from: ` +
+          (copyErr as Error).message,
+        { cause: err },
+      );
+    }
+    options.logger.warn(
+      { err, version: copy.data.version, savedAt: copy.savedAt, path: options.localCopy },
+      'configuration store unreachable at start, serving the local copy',
+    );
+    return { built: await buildFromData(copy.data, options.certificates), fromCopy: true };
+  }
+}
+
+/** Whether `err` says the store could not be reached, as opposed to a bad configuration. */
+function isUnavailable(err: unknown): boolean {
+  return err instanceof StoreError && err.code === StoreErrorCode.Unavailable;
 }
 
 /**

@@ -12,6 +12,8 @@ export interface EdgeGauges {
   revokedSerials(): number;
   eventsDropped(): number;
   eventsPending(): number;
+  /** Whether the last contact with the configuration store succeeded. */
+  storeReachable(): boolean;
 }
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -105,6 +107,12 @@ export class EdgeMetrics {
       'Revoked certificate serials the edge enforces',
       (g) => g.revokedSerials(),
       'max',
+    );
+    gauge(
+      'portcullis_edge_store_reachable',
+      'Whether the edge reaches the configuration store (0: serving its last good configuration)',
+      (g) => (g.storeReachable() ? 1 : 0),
+      'min',
     );
     gauge('portcullis_edge_events_dropped', 'Firewall events dropped since start', (g) =>
       g.eventsDropped(),

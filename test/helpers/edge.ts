@@ -48,6 +48,8 @@ export interface EdgeHarness {
   edgeCa: string;
   dir: string;
   port: number;
+  /** The echo origin the hosts forward to. */
+  echoUrl: string;
   close(): Promise<void>;
 }
 
@@ -55,7 +57,9 @@ export interface EdgeHarness {
  * A real edge on an in-memory store: zone example.com with `api.example.com` (mTLS, managed
  * CA) and `www.example.com` (no mTLS), both in front of the echo origin, and the seed's rule.
  */
-export async function startEdgeHarness(): Promise<EdgeHarness> {
+export async function startEdgeHarness(
+  options: { keepLocalCopy?: boolean; pollIntervalMs?: number } = {},
+): Promise<EdgeHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'portcullis-edge-'));
   const store = SqliteStore.open({ path: ':memory:' });
   const boot = await bootstrap(store);
@@ -94,6 +98,8 @@ export async function startEdgeHarness(): Promise<EdgeHarness> {
       passSampleRate: 1,
       registry,
       forwarder: { overrides: new Map([['echo.portcullis.internal:80', echo.url]]) },
+      pollIntervalMs: options.pollIntervalMs,
+      localCopy: options.keepLocalCopy ? join(dir, 'edge-configuration.json') : undefined,
     },
     '127.0.0.1',
     0,
@@ -108,6 +114,7 @@ export async function startEdgeHarness(): Promise<EdgeHarness> {
     registry,
     dir,
     port: edge.port,
+    echoUrl: echo.url,
     close: async () => {
       await edge.close(100);
       await events.close();
