@@ -13,7 +13,11 @@ export const MASTER_KEY_FILE = 'master.key';
  * the data directory, created with mode 0600 on first start. Keep the file apart from
  * database backups: with both, the CA keys can be opened.
  */
-export function loadMasterKey(dataDir: string, env: NodeJS.ProcessEnv): Uint8Array {
+export function loadMasterKey(
+  dataDir: string,
+  env: NodeJS.ProcessEnv,
+  options: { create?: boolean } = {},
+): Uint8Array {
   const given = env.PORTCULLIS_MASTER_KEY;
   if (given !== undefined && given !== '') {
     return parseMasterKey(given, 'PORTCULLIS_MASTER_KEY');
@@ -29,6 +33,14 @@ export function loadMasterKey(dataDir: string, env: NodeJS.ProcessEnv): Uint8Arr
     return key;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  if (options.create === false) {
+    // An edge must hold the control plane's key to open uploaded server certificate keys; a
+    // key of its own would only fail later, host by host.
+    throw new SettingsError(
+      `no master key: set PORTCULLIS_MASTER_KEY to the control plane's key, or copy its ` +
+        `${MASTER_KEY_FILE} to ${path}`,
+    );
   }
   const key = randomBytes(MASTER_KEY_BYTES);
   writeFileSync(path, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });

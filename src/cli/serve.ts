@@ -10,11 +10,22 @@ import { startEchoOrigin } from '../edge/echo-origin.ts';
 import { EDGE_CA_CERT_FILE } from '../edge/server-certificates.ts';
 import { EventBuffer } from '../events/event-buffer.ts';
 import { startRetention } from '../events/retention.ts';
-import { SqliteStore, StoreError } from '../store/index.ts';
+import { StoreError } from '../store/index.ts';
+import { waitForEdges } from '../api/edge-fleet.ts';
+import { reportApplied } from '../edge/edge-reporter.ts';
+import { hostname } from 'node:os';
 import { DataDirError, lockDataDir } from './data-dir.ts';
 import { createDemo, demoExists, demoLines } from './demo.ts';
 import { loadMasterKey } from './master-key.ts';
-import { DATABASE_FILE, serveEdgeWorker, startEdge } from './serve-edge.ts';
+import { describeStore, openStore } from './open-store.ts';
+import {
+  edgeIdOf,
+  serveEdgeWorker,
+  startEdge,
+  startEdgeRole,
+  type Closer,
+  type RunningEdge,
+} from './serve-edge.ts';
 import { createLogger } from './logger.ts';
 import { listenError, ListenError, probeListen } from './ports.ts';
 import {
@@ -25,7 +36,10 @@ import {
   type ServeSettings,
 } from './settings.ts';
 
-/** `portcullis serve`: every role in one process on embedded SQLite. */
+/**
+ * `portcullis serve`: every role in one process on embedded SQLite by default; with
+ * PostgreSQL, `--role control` and `--role edge` on as many machines as needed.
+ */
 export function serveCommand(version: string): Command {
   return new Command('serve')
     .description('run Portcullis: the control-plane API and the edge')
@@ -40,7 +54,9 @@ export function serveCommand(version: string): Command {
     )
     .option('--admin-token <token>', 'install this admin token (env PORTCULLIS_ADMIN_TOKEN)')
     .option('--database-url <url>', 'PostgreSQL URL (env PORTCULLIS_DATABASE_URL)')
-    .addOption(new Option('--role <role>', 'which parts to run (env PORTCULLIS_ROLE; default all)'))
+    .addOption(
+      new Option('--role <role>', 'which parts to run: all, control or edge (env PORTCULLIS_ROLE)'),
+    )
     .option(
       '--edge-workers <n>',
       'edge processes (env PORTCULLIS_EDGE_WORKERS; default: one per core)',
@@ -51,6 +67,15 @@ export function serveCommand(version: string): Command {
     )
     .option('--log-format <format>', 'json or pretty (env PORTCULLIS_LOG_FORMAT; default json)')
     .option('--log-level <level>', 'fatal … trace (env PORTCULLIS_LOG_LEVEL; default info)')
+    .option(
+      '--poll-interval <ms>',
+      'how often the configuration version is read (env PORTCULLIS_POLL_INTERVAL_MS; default 1000)',
+    )
+    .option(
+      '--edge-timeout <seconds>',
+      'silence after which an edge stops counting (env PORTCULLIS_EDGE_TIMEOUT_SECONDS; default 30)',
+    )
+    .option('--edge-name <name>', 'how an edge names itself (env PORTCULLIS_EDGE_NAME)')
     .option('--no-demo', 'do not create the demo zone in a new data directory')
     .action(async (flags: ServeFlags) => {
       const code = await serve(flags, process.env, version);
@@ -70,12 +95,9 @@ function isStartError(err: unknown): err is StartError {
   );
 }
 
-/** Everything a running `serve` must close on the way out, in order. */
-type Closer = () => Promise<unknown>;
-
 /**
- * Validates the settings, takes the data directory, checks both ports, opens the store and
- * starts the edge and the API, in that order, so that a bad value stops the start before
+ * Validates the settings, takes the data directory, checks the ports, opens the store and
+ * starts the parts of the role, in that order, so that a bad value stops the start before
  * anything is bound or written. Resolves with an exit code when the start fails; otherwise
  * runs until a signal.
  */
@@ -83,7 +105,6 @@ export async function serve(flags: ServeFlags, env: NodeJS.ProcessEnv, version: 
   let settings: ServeSettings;
   try {
     settings = readSettings(flags, env);
-    checkRole(settings);
   } catch (err) {
     if (!(err instanceof SettingsError)) throw err;
     console.error(`portcullis: ${err.message}`);
@@ -102,62 +123,14 @@ export async function serve(flags: ServeFlags, env: NodeJS.ProcessEnv, version: 
     const lock = lockDataDir(settings.dataDir);
     closers.push(async () => lock.release());
     await probeListen(settings.apiListen, 'PORTCULLIS_API_LISTEN');
-    await probeListen(settings.edgeListen, 'PORTCULLIS_EDGE_LISTEN');
-    const masterKey = loadMasterKey(settings.dataDir, env);
-    const store = SqliteStore.open({
-      path: join(settings.dataDir, DATABASE_FILE),
-      onListenerError: (err) => logger.error({ err }, 'change subscriber failed'),
-    });
-    closers.push(() => store.close());
-    const boot = await bootstrap(store, settings.adminToken);
-    if (boot.created && settings.demo) {
-      await createDemo(store, boot.account.id, settings.dataDir, masterKey);
+    if (settings.role !== 'control') {
+      await probeListen(settings.edgeListen, 'PORTCULLIS_EDGE_LISTEN');
     }
-
-    const echo = await startEchoOrigin();
-    closers.push(() => new Promise((r) => echo.server.close(r)));
-    const events = new EventBuffer({
-      write: (batch) => store.insertEvents(batch),
-      onError: (err, dropped) => logger.error({ err, dropped }, 'events dropped'),
-    });
-    closers.push(() => events.close());
-    const stopRetention = startRetention({
-      store,
-      logger: logger.child({ component: 'events' }),
-      days: settings.eventRetentionDays,
-    });
-    closers.push(async () => stopRetention());
-    const registry = new Registry();
-    collectDefaultMetrics({ register: registry, prefix: 'portcullis_control_' });
-    const edge = await startEdge({
-      settings,
-      store,
-      logger,
-      masterKey,
-      events,
-      echoUrl: echo.url,
-      registry,
-    });
-    closers.push(() => edge.close());
-    let publicUrl: string | undefined = undefined;
-    const app = buildApiServer({
-      store,
-      logger: logger.child({ component: 'api' }),
-      version,
-      masterKey,
-      publicBaseUrl: () => publicUrl,
-      configApplied: (v) => edge.waitForVersion(v),
-      metrics: async () => (await registry.metrics()) + ((await edge.metrics?.()) ?? ''),
-    });
-    closers.push(() => app.close());
-    const apiUrl = await listen(app, settings);
-    publicUrl = apiUrl;
-
-    printBanner(version, settings, apiUrl, edge.port, boot);
-    logger.info(
-      { version, api: apiUrl, edgePort: edge.port, dataDir: settings.dataDir, role: settings.role },
-      'portcullis started',
-    );
+    if (settings.role === 'edge') {
+      await startEdgeRole({ settings, env, version, logger, closers });
+    } else {
+      await startControl(settings, env, version, logger, closers);
+    }
     handleSignals(logger, closeAll);
     return 0;
   } catch (err) {
@@ -168,21 +141,94 @@ export async function serve(flags: ServeFlags, env: NodeJS.ProcessEnv, version: 
   }
 }
 
-function checkRole(settings: ServeSettings): void {
-  // TODO: the PostgreSQL store and the split roles are not built yet; until then say so
-  // plainly instead of starting something that would not do what the operator asked.
-  if (settings.databaseUrl !== undefined) {
-    throw new SettingsError(
-      'PORTCULLIS_DATABASE_URL: PostgreSQL is not supported by this version yet; ' +
-        'unset it to run on embedded SQLite',
-    );
+/**
+ * The control plane, and with `--role all` the edge in the same process. On SQLite the API
+ * waits for the in-process edge; on PostgreSQL for every live edge's acknowledgement.
+ */
+async function startControl(
+  settings: ServeSettings,
+  env: NodeJS.ProcessEnv,
+  version: string,
+  logger: Logger,
+  closers: Closer[],
+): Promise<void> {
+  const masterKey = loadMasterKey(settings.dataDir, env);
+  const store = await openStore(settings, logger);
+  closers.push(() => store.close());
+  const boot = await bootstrap(store, settings.adminToken);
+  if (boot.created && settings.demo) {
+    await createDemo(store, boot.account.id, settings.dataDir, masterKey);
   }
-  if (settings.role !== 'all') {
-    throw new SettingsError(
-      `PORTCULLIS_ROLE=${settings.role}: separate roles need PostgreSQL, which this version ` +
-        'does not support yet; use --role all',
-    );
+  const stopRetention = startRetention({
+    store,
+    logger: logger.child({ component: 'events' }),
+    days: settings.eventRetentionDays,
+  });
+  closers.push(async () => stopRetention());
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'portcullis_control_' });
+
+  let edge: RunningEdge | undefined;
+  if (settings.role === 'all') {
+    const echo = await startEchoOrigin();
+    closers.push(() => new Promise((r) => echo.server.close(r)));
+    const events = new EventBuffer({
+      write: (batch) => store.insertEvents(batch),
+      onError: (err, dropped) => logger.error({ err, dropped }, 'events dropped'),
+    });
+    closers.push(() => events.close());
+    const running = await startEdge({
+      settings,
+      store,
+      logger,
+      masterKey,
+      events,
+      echoUrl: echo.url,
+      registry,
+    });
+    edge = running;
+    closers.push(() => running.close());
+    if (settings.databaseUrl !== undefined) {
+      const stop = reportApplied({
+        id: edgeIdOf(settings.dataDir),
+        name: settings.edgeName ?? `${hostname()}:${running.port}`,
+        role: settings.role,
+        store,
+        state: () => ({ appliedVersion: running.appliedVersion, storeReachable: true }),
+        logger: logger.child({ component: 'edge' }),
+      });
+      closers.push(async () => stop());
+    }
   }
+  const local = settings.databaseUrl === undefined ? edge : undefined;
+  let publicUrl: string | undefined = undefined;
+  const app = buildApiServer({
+    store,
+    logger: logger.child({ component: 'api' }),
+    version,
+    masterKey,
+    publicBaseUrl: () => publicUrl,
+    configApplied: local
+      ? (v) => local.waitForVersion(v)
+      : (v) => waitForEdges(store, v, settings.edgeTimeoutSeconds),
+    metrics: async () => (await registry.metrics()) + ((await edge?.metrics?.()) ?? ''),
+  });
+  closers.push(() => app.close());
+  const apiUrl = await listen(app, settings);
+  publicUrl = apiUrl;
+
+  printBanner(version, settings, apiUrl, edge?.port, boot);
+  logger.info(
+    {
+      version,
+      api: apiUrl,
+      edgePort: edge?.port,
+      dataDir: settings.dataDir,
+      store: describeStore(settings),
+      role: settings.role,
+    },
+    'portcullis started',
+  );
 }
 
 async function listen(app: FastifyInstance, settings: ServeSettings): Promise<string> {
@@ -200,17 +246,19 @@ function printBanner(
   version: string,
   s: ServeSettings,
   apiUrl: string,
-  edgePort: number,
+  edgePort: number | undefined,
   boot: Bootstrap,
 ): void {
-  const edge = formatListen({ host: s.edgeListen.host, port: edgePort });
   const lines = [
-    `Portcullis ${version} is running.`,
+    `Portcullis ${version} is running${s.role === 'all' ? '' : ` as ${s.role}`}.`,
     `  API         ${apiUrl}${API_PREFIX}`,
     `  Dashboard   ${apiUrl}/`,
-    `  Edge        https://${edge} (trust ${join(s.dataDir, EDGE_CA_CERT_FILE)})`,
-    `  Data        ${s.dataDir} (SQLite)`,
   ];
+  if (edgePort !== undefined) {
+    const edge = formatListen({ host: s.edgeListen.host, port: edgePort });
+    lines.push(`  Edge        https://${edge} (trust ${join(s.dataDir, EDGE_CA_CERT_FILE)})`);
+  }
+  lines.push(`  Data        ${describeStore(s)}`);
   if (boot.adminSecret !== undefined) {
     lines.push(
       '',
@@ -230,7 +278,7 @@ function printBanner(
     );
   }
   if (demoExists(s.dataDir)) {
-    lines.push('', ...demoLines(s.dataDir, edgePort, s.edgeListen.host));
+    lines.push('', ...demoLines(s.dataDir, edgePort ?? s.edgeListen.port, s.edgeListen.host));
   }
   console.log(lines.join('\n'));
 }

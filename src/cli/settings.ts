@@ -33,6 +33,12 @@ export interface ServeSettings {
   edgeWorkers: number;
   /** Days firewall events are kept. Default 7. */
   eventRetentionDays: number;
+  /** How often the configuration version is read besides notifications, ms. Default 1000. */
+  pollIntervalMs: number;
+  /** Seconds after which an edge that has not reported stops counting for revocations. */
+  edgeTimeoutSeconds: number;
+  /** How this edge names itself to the control plane. Default `<host name>:<edge port>`. */
+  edgeName: string | undefined;
 }
 
 /** Flags as commander hands them over; every one is optional. */
@@ -48,6 +54,9 @@ export interface ServeFlags {
   demo?: boolean;
   edgeWorkers?: string;
   eventRetentionDays?: string;
+  pollInterval?: string;
+  edgeTimeout?: string;
+  edgeName?: string;
 }
 
 /** A setting with a bad value: the message names the setting, the value and what is expected. */
@@ -89,7 +98,24 @@ export function readSettings(flags: ServeFlags, env: NodeJS.ProcessEnv): ServeSe
     eventRetentionDays: parseRetention(
       pick('eventRetentionDays', 'PORTCULLIS_EVENT_RETENTION_DAYS'),
     ),
+    pollIntervalMs: wholeNumber(pick('pollInterval', 'PORTCULLIS_POLL_INTERVAL_MS'), 1000, {
+      min: 50,
+      max: 60_000,
+      unit: 'milliseconds',
+    }),
+    edgeTimeoutSeconds: wholeNumber(pick('edgeTimeout', 'PORTCULLIS_EDGE_TIMEOUT_SECONDS'), 30, {
+      min: 2,
+      max: 86_400,
+      unit: 'seconds',
+    }),
+    edgeName: pick('edgeName', 'PORTCULLIS_EDGE_NAME')?.[0],
   };
+  if (settings.role !== 'all' && settings.databaseUrl === undefined) {
+    throw new SettingsError(
+      `--role ${settings.role} needs PostgreSQL shared with the other roles: ` +
+        'set PORTCULLIS_DATABASE_URL=postgres://user@host:5432/database',
+    );
+  }
   if (
     settings.apiListen.port !== 0 &&
     settings.apiListen.port === settings.edgeListen.port &&
@@ -155,6 +181,22 @@ function parseRetention(source: [string, string] | undefined): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 1 || n > MAX_RETENTION_DAYS) {
     throw new SettingsError(`${name}=${value}: expected days from 1 to ${MAX_RETENTION_DAYS}`);
+  }
+  return n;
+}
+
+function wholeNumber(
+  source: [string, string] | undefined,
+  fallback: number,
+  range: { min: number; max: number; unit: string },
+): number {
+  if (!source) return fallback;
+  const [value, name] = source;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < range.min || n > range.max) {
+    throw new SettingsError(
+      `${name}=${value}: expected ${range.unit} from ${range.min} to ${range.max}`,
+    );
   }
   return n;
 }

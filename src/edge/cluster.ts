@@ -10,6 +10,7 @@ type ToWorker = { kind: 'config-change'; change: ConfigChange } | { kind: 'shutd
 type ToPrimary =
   | { kind: 'listening'; port: number }
   | { kind: 'applied'; version: number }
+  | { kind: 'store'; reachable: boolean }
   | { kind: 'failed'; message: string };
 
 export interface EdgeClusterOptions {
@@ -31,6 +32,7 @@ export interface EdgeClusterOptions {
 export class EdgeCluster {
   readonly #options: EdgeClusterOptions;
   readonly #applied = new Map<number, number>();
+  readonly #unreachable = new Set<number>();
   readonly #waiters = new Set<() => void>();
   readonly #aggregator = new AggregatorRegistry();
   #port = 0;
@@ -64,6 +66,11 @@ export class EdgeCluster {
   get appliedVersion(): number {
     const versions = [...this.#applied.values()];
     return versions.length === 0 ? 0 : Math.min(...versions);
+  }
+
+  /** Whether every worker reaches the store. */
+  get storeReachable(): boolean {
+    return this.#unreachable.size === 0;
   }
 
   async waitForVersion(version: number): Promise<void> {
@@ -119,6 +126,9 @@ export class EdgeCluster {
         } else if (message.kind === 'failed') {
           clearTimeout(timer);
           reject(new Error(message.message));
+        } else if (message.kind === 'store') {
+          if (message.reachable) this.#unreachable.delete(worker.id);
+          else this.#unreachable.add(worker.id);
         } else if (message.kind === 'applied') {
           this.#applied.set(worker.id, message.version);
           for (const wake of [...this.#waiters]) wake();
@@ -129,6 +139,7 @@ export class EdgeCluster {
 
   #onExit(worker: Worker, code: number | null, signal: string | null): void {
     this.#applied.delete(worker.id);
+    this.#unreachable.delete(worker.id);
     for (const wake of [...this.#waiters]) wake();
     if (this.#closing) return;
     this.#options.logger.error(

@@ -121,12 +121,19 @@ describe('portcullis serve', () => {
     assert.deepEqual(readFileSync(dbPath), before);
   });
 
-  test('refuses the PostgreSQL roles that this version does not have yet', async () => {
-    const r = await runServe([], {
-      PORTCULLIS_DATA_DIR: scratch(),
-      PORTCULLIS_DATABASE_URL: 'postgres://localhost/x',
-    });
+  test('refuses a separate role without the PostgreSQL that roles share', async () => {
+    const r = await runServe(['--role', 'edge'], { PORTCULLIS_DATA_DIR: scratch() });
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /PostgreSQL is not supported by this version yet/);
+    assert.match(r.stderr, /--role edge needs PostgreSQL shared with the other roles/);
+  });
+
+  test('a control plane whose database is unreachable says so and stops', async () => {
+    const r = await runServe(['--role', 'control'], {
+      PORTCULLIS_DATA_DIR: scratch(),
+      PORTCULLIS_DATABASE_URL: 'postgres://portcullis:secret-password@127.0.0.1:1/portcullis',
+    });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^portcullis: .*127\.0\.0\.1:1/m);
+    assert.doesNotMatch(r.stdout + r.stderr, /secret-password/);
   });
 });

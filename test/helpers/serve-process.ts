@@ -32,8 +32,15 @@ const baseEnv = (env: NodeJS.ProcessEnv) => ({
   ...env,
 });
 
-/** Runs `portcullis serve` until it prints its banner. */
-export async function startServe(args: string[], env: NodeJS.ProcessEnv): Promise<ServeProcess> {
+/**
+ * Runs `portcullis serve` until it prints its banner: the admin token line, or `ready` for
+ * roles whose banner has none.
+ */
+export async function startServe(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready = /Admin token/,
+): Promise<ServeProcess> {
   const child = spawn(process.execPath, [BIN, 'serve', ...args], { env: baseEnv(env) });
   let out = '';
   let err = '';
@@ -46,7 +53,7 @@ export async function startServe(args: string[], env: NodeJS.ProcessEnv): Promis
       20_000,
     );
     const check = () => {
-      if (/Admin token/.test(out)) {
+      if (ready.test(out)) {
         clearTimeout(timer);
         resolve();
       }
@@ -57,7 +64,9 @@ export async function startServe(args: string[], env: NodeJS.ProcessEnv): Promis
       reject(new Error(`serve exited with ${code}:\n${out}\n${err}`));
     });
   });
-  const apiUrl = /API\s+(http:\/\/\S+?)\/client\/v4/.exec(out)?.[1];
+  const apiUrl =
+    /API\s+(http:\/\/\S+?)\/client\/v4/.exec(out)?.[1] ??
+    /Status\s+(http:\/\/\S+?)\/healthz/.exec(out)?.[1];
   if (!apiUrl) throw new Error(`no API URL in banner:\n${out}`);
   return {
     child,
