@@ -30,8 +30,9 @@ const SETTLE_POLL_MS = 1500;
 const revocable = (s: CertificateStatus) => s === 'active' || s === 'pending_reactivation';
 
 /**
- * The zone's client certificates, newest first, filtered by status: Create Certificate,
- * Revoke (after a confirmation) and Restore, and the details of one with its downloads.
+ * The zone's client certificates, oldest first (the only order the API gives), filtered by
+ * status: Create Certificate, Revoke (after a confirmation) and Restore, and the details of
+ * one with its downloads.
  */
 export function CertificateList(props: { zoneId: string }) {
   const { zoneId } = props;
