@@ -138,7 +138,7 @@ export function CreateCertificateDialog(props: {
   return (
     <Dialog
       title="Create Certificate"
-      description="The zone's account's managed CA signs the certificate; devices present it to hosts with mTLS."
+      description="The managed CA of this zone's account signs the certificate; devices present it to hosts with mTLS."
       size="large"
       onClose={props.onClose}
       busy={busy}
