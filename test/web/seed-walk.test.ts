@@ -134,13 +134,18 @@ describe('the seed walk in the dashboard', { skip, timeout: 120_000 }, () => {
     await run.screenshot('edit-firewall-rule');
   });
 
-  step('the Expression Editor underlines an invalid expression', async () => {
+  step('the Expression Editor completes fields and underlines an invalid expression', async () => {
     const edit = dialog('Edit Firewall Rule');
     await edit.getByRole('button', { name: 'Edit expression' }).click();
     const editor = edit.getByRole('textbox', { name: 'Expression Editor' });
     assert.equal(await editor.textContent(), MTLS_RULE);
 
     await replaceText(editor, INVALID_RULE);
+    // The completion list offers the field that was meant.
+    const completions = edit.getByRole('listbox', { name: 'Completions' });
+    await completions
+      .getByRole('option', { name: /^cf\.tls_client_auth\.cert_verified/ })
+      .waitFor();
     const underline = edit.locator('.cm-lintRange-error');
     await underline.waitFor();
     assert.equal(await underline.textContent(), MISSPELT_FIELD);
@@ -153,8 +158,7 @@ describe('the seed walk in the dashboard', { skip, timeout: 120_000 }, () => {
     await run.screenshot('edit-firewall-rule-invalid');
   });
 
-  step('writes the revocation rule and saves it', async () => {
-    const { page } = run;
+  step('writes the revocation rule, which the builder cannot show as rows', async () => {
     const edit = dialog('Edit Firewall Rule');
     const editor = edit.getByRole('textbox', { name: 'Expression Editor' });
     await replaceText(editor, REVOCATION_RULE);
@@ -163,6 +167,21 @@ describe('the seed walk in the dashboard', { skip, timeout: 120_000 }, () => {
     assert.equal(await edit.locator('.cm-lintRange-error').count(), 0);
     await run.screenshot('edit-firewall-rule-editor');
 
+    // Back to the builder would lose the nesting: it asks, and Cancel keeps the text.
+    await edit.getByRole('button', { name: 'Use expression builder' }).click();
+    const ask = edit.getByRole('alertdialog', {
+      name: 'The Expression Builder cannot show this expression',
+    });
+    await ask.getByRole('button', { name: 'Discard changes' }).waitFor();
+    await run.screenshot('edit-firewall-rule-cannot-show');
+    await ask.getByRole('button', { name: 'Cancel' }).click();
+    await ask.waitFor({ state: 'detached' });
+    assert.equal(await editor.textContent(), REVOCATION_RULE);
+  });
+
+  step('Save stores the revocation rule', async () => {
+    const { page } = run;
+    const edit = dialog('Edit Firewall Rule');
     await edit.getByRole('button', { name: 'Save' }).click();
     await edit.waitFor({ state: 'detached' });
     await ruleRow().getByText(REVOCATION_RULE, { exact: true }).waitFor();
