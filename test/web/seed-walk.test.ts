@@ -72,8 +72,10 @@ describe('the seed walk in the dashboard', { skip, timeout: 120_000 }, () => {
     const { page } = run;
     await page.goto(run.url);
     await page.getByLabel('API token').fill(run.token);
+    await run.screenshot('sign-in');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('link', { name: 'example.com' }).waitFor();
+    await run.screenshot('zones');
   });
 
   step('opens the zone example.com on its Firewall', async () => {
