@@ -27,14 +27,14 @@ export async function providePostgres() {
     console.log(`PostgreSQL for tests: ${redact(url)}${explicit ? '' : ' (the default)'}`);
     return { url, stop: () => {} };
   }
-  const server = await startTemporary();
+  const server = await startTemporaryPostgres();
   const why = explicit ? 'PORTCULLIS_TEST_DATABASE_URL' : 'the default';
   console.log(
     `PostgreSQL for tests: ${why} ${redact(url)} is unreachable (${problem}); ` +
       `started PostgreSQL ${server.version} on 127.0.0.1:${server.port} in ${server.dir}, ` +
       'removed after the tests',
   );
-  return { url: server.url, stop: server.stop };
+  return { url: server.url, stop: server.destroy };
 }
 
 /** Connects once; resolves with why it failed, or undefined when the server answered. */
@@ -95,7 +95,12 @@ function freePort() {
   });
 }
 
-async function startTemporary() {
+/**
+ * Creates a PostgreSQL cluster in a temporary directory and starts it on a free loopback port,
+ * with a database `test`. `stop` and `start` take the server away and bring it back (tests of
+ * an unreachable database use them); `destroy` stops it and removes the directory.
+ */
+export async function startTemporaryPostgres() {
   const { version, bin } = findBinaries();
   const dir = mkdtempSync(join(tmpdir(), 'portcullis-pg-'));
   const data = join(dir, 'data');
@@ -114,11 +119,35 @@ async function startTemporary() {
       throw new Error(`${command} failed: ${result.stderr || result.stdout || result.error}`);
     }
   };
-  const stop = () => {
-    spawnSync(asRoot ? 'runuser' : join(bin, 'pg_ctl'), [
-      ...(asRoot ? ['-u', 'postgres', '--', join(bin, 'pg_ctl')] : []),
-      ...['-D', data, '-m', 'immediate', '-w', 'stop'],
+  const port = await freePort();
+  // Durability is of no use to a database that is deleted after the run.
+  const settings = [
+    `-p ${port}`,
+    `-k ${dir}`,
+    "-c listen_addresses='127.0.0.1'",
+    '-c fsync=off',
+    '-c synchronous_commit=off',
+    '-c full_page_writes=off',
+    '-c max_connections=200',
+  ];
+  const start = () =>
+    run('pg_ctl', [
+      '-D',
+      data,
+      '-l',
+      join(dir, 'server.log'),
+      '-o',
+      settings.join(' '),
+      '-w',
+      'start',
     ]);
+  const stop = () => run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+  const destroy = () => {
+    try {
+      run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    } catch {
+      // Not running.
+    }
     rmSync(dir, { recursive: true, force: true });
   };
   try {
@@ -133,36 +162,17 @@ async function startTemporary() {
       '--no-locale',
       '--no-sync',
     ]);
-    const port = await freePort();
-    // Durability is of no use to a database that is deleted after the run.
-    const settings = [
-      `-p ${port}`,
-      `-k ${dir}`,
-      "-c listen_addresses='127.0.0.1'",
-      '-c fsync=off',
-      '-c synchronous_commit=off',
-      '-c full_page_writes=off',
-      '-c max_connections=200',
-    ];
-    run('pg_ctl', [
-      '-D',
-      data,
-      '-l',
-      join(dir, 'server.log'),
-      '-o',
-      settings.join(' '),
-      '-w',
-      'start',
-    ]);
+    start();
     const admin = new pg.Client({
       connectionString: `postgres://postgres@127.0.0.1:${port}/postgres`,
     });
     await admin.connect();
     await admin.query('CREATE DATABASE test');
     await admin.end();
-    return { version, port, dir, url: `postgres://postgres@127.0.0.1:${port}/test`, stop };
+    const url = `postgres://postgres@127.0.0.1:${port}/test`;
+    return { version, port, dir, url, start, stop, destroy };
   } catch (err) {
-    stop();
+    destroy();
     throw err;
   }
 }
