@@ -7,7 +7,7 @@ import Fastify, {
 import type { Logger } from 'pino';
 import { PkiError } from '../pki/index.ts';
 import { StoreError, StoreErrorCode, type Store } from '../store/index.ts';
-import { authenticate } from './auth.ts';
+import { authenticate, TokenUses } from './auth.ts';
 import { dashboardRoutes } from './dashboard.ts';
 import { failure } from './envelope.ts';
 import { ApiError } from './errors.ts';
@@ -93,9 +93,10 @@ export function buildApiServer(options: ApiServerOptions): FastifyInstance {
 
   // Every route under the prefix needs a token, including routes that do not exist: nothing
   // about the API's shape is told to a caller without one. Public routes live outside it.
+  const uses = new TokenUses(store);
   app.addHook('onRequest', async (request) => {
     if (underPrefix(request.url) || underPrefix(request.routeOptions.url ?? '')) {
-      await authenticate(request, store);
+      await authenticate(request, store, uses);
     }
   });
   app.register(apiRoutes, {

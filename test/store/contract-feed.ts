@@ -68,6 +68,19 @@ export function transactionContract(name: string, harness: StoreHarness): void {
       assert.equal(await s.configVersion(), before);
     });
 
+    it('records the last use of a token without a configuration change', async (s) => {
+      const t = await s.createApiToken({ name: 't', secretHash: 'x', policies: [] });
+      const seen: ConfigChange[] = [];
+      const off = s.subscribe((c) => seen.push(c));
+      const before = await s.configVersion();
+      const used = await s.updateApiToken(t.id, { lastUsedOn: '2026-12-03T18:35:48.000Z' });
+      assert.equal(used.lastUsedOn, '2026-12-03T18:35:48.000Z');
+      assert.equal(used.modifiedOn, t.modifiedOn);
+      assert.equal(await s.configVersion(), before);
+      off();
+      assert.deepEqual(seen, []);
+    });
+
     it('keeps a subscriber that throws from stopping the others', async (s) => {
       const z = await seedZone(s);
       let heard = 0;
