@@ -19,6 +19,7 @@ export const API_ERRORS = {
   unsupportedValue: { code: 1010, status: 400, title: 'Unsupported value' },
   noRoute: { code: 7000, status: 404, title: 'No route for that URI' },
   internal: { code: 1100, status: 500, title: 'Internal error' },
+  storeUnavailable: { code: 1101, status: 503, title: 'Database unavailable' },
   invalidCertificate: { code: 1450, status: 400, title: 'Invalid certificate data' },
 } as const satisfies Record<string, { code: number; status: number; title: string }>;
 

@@ -128,6 +128,11 @@ function toApiError(err: unknown): ApiError {
         return new ApiError('conflict', err.message);
       case StoreErrorCode.Invalid:
         return new ApiError('invalidRequest', err.message);
+      case StoreErrorCode.Unavailable:
+        // Nothing was written: the caller may send the same request again.
+        return new ApiError('storeUnavailable', 'the database cannot be reached; try again', {
+          cause: err,
+        });
       default:
         return new ApiError('internal', 'internal error', { cause: err });
     }

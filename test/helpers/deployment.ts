@@ -33,6 +33,8 @@ export interface Deployment {
   /** PEM of the edge CA every edge presents server certificates from. */
   edgeCa: string;
   zoneId: string;
+  /** The admin token. */
+  token: string;
   /** The device certificate, issued by the zone's managed CA. */
   device: { id: string; cert: string; key: string };
   api(method: string, path: string, body?: unknown): Promise<Result>;
@@ -116,6 +118,7 @@ export async function startDeployment(
     edges,
     edgeCa,
     zoneId: zone.id,
+    token,
     device: { id: issued.id, cert: issued.certificate, key: issued.private_key },
     api,
     startEdge,
