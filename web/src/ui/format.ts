@@ -1,26 +1,29 @@
-/** How dates and long identifiers read in tables: short, in the browser's locale. */
+/**
+ * How dates and long identifiers read across the dashboard: one format for days and one for
+ * moments, in the browser's locale and time zone, with a 24-hour clock so that a time never
+ * needs an AM/PM to be read right.
+ */
 
-/** A day, e.g. "Mar 1, 2027"; "—" when there is none. */
-export function formatDate(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return date.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+const DAY: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'short', day: 'numeric' };
+const CLOCK: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+
+function parse(value: string | number | Date): Date | null {
+  const date = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
 }
 
-/** A moment to the second, e.g. "Mar 1, 2027, 09:59:30"; "—" when there is none. */
-export function formatDateTime(iso: string | null | undefined): string {
+/** A day, e.g. "Dec 3, 2026"; "—" when there is none. */
+export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '—';
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return date.toLocaleString(undefined, {
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
+  return parse(iso)?.toLocaleDateString(undefined, DAY) ?? iso;
+}
+
+/** A moment to the second, e.g. "Dec 3, 2026, 18:35:48"; "—" when there is none. */
+export function formatDateTime(iso: string | number | Date | null | undefined): string {
+  if (iso === null || iso === undefined || iso === '') return '—';
+  const date = parse(iso);
+  if (!date) return String(iso);
+  return date.toLocaleString(undefined, { ...DAY, ...CLOCK, second: '2-digit' });
 }
 
 /** The first and last characters of a fingerprint or id, for a table cell with the whole in a title. */

@@ -18,6 +18,7 @@ import {
   Table,
   useAsync,
 } from '../../ui/index.ts';
+import { formatDateTime } from '../../ui/format.ts';
 import { EventsChart } from './EventsChart.tsx';
 import {
   actionName,
@@ -288,7 +289,7 @@ export function OverviewTab(props: { zoneId: string }) {
           }
           onRowClick={setSelected}
           columns={[
-            { header: 'Time', render: (e) => new Date(e.occurred_at).toLocaleString() },
+            { header: 'Time', render: (e) => formatDateTime(e.occurred_at) },
             {
               header: 'Action',
               render: (e) => (
@@ -359,7 +360,7 @@ function EventDetail(props: {
 }) {
   const e = props.event;
   const rows: [string, string][] = [
-    ['Time', new Date(e.occurred_at).toLocaleString()],
+    ['Time', formatDateTime(e.occurred_at)],
     ['Ray ID', e.ray_id],
     ['Action', actionName(e.action)],
     ['Reason', `${reasonLabel(e.reason)}${e.reason ? ` (${e.reason})` : ''}`],

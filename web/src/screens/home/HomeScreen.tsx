@@ -12,6 +12,7 @@ import {
   Table,
   useAsync,
 } from '../../ui/index.ts';
+import { formatDate } from '../../ui/format.ts';
 
 const PER_PAGE = 20;
 
@@ -90,7 +91,7 @@ export function HomeScreen() {
               ),
             },
             { header: 'Account', render: (z) => z.account.name },
-            { header: 'Added', render: (z) => new Date(z.created_on).toLocaleDateString() },
+            { header: 'Added', render: (z) => formatDate(z.created_on) },
           ]}
           pagination={
             info && (info.total_pages ?? 1) > 1 ? (
