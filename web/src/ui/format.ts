@@ -26,6 +26,18 @@ export function formatDateTime(iso: string | number | Date | null | undefined): 
   return date.toLocaleString(undefined, { ...DAY, ...CLOCK, second: '2-digit' });
 }
 
+/**
+ * A point on a time axis: "18:00" when the axis stays within one day, "Dec 3 18:00" when it
+ * spans more, and "Dec 3" when its ticks are whole days apart.
+ */
+export function formatAxisTime(ms: number, show: 'time' | 'day-time' | 'day'): string {
+  const date = new Date(ms);
+  const day = date.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
+  if (show === 'day') return day;
+  const clock = date.toLocaleTimeString(undefined, CLOCK);
+  return show === 'time' ? clock : `${day} ${clock}`;
+}
+
 /** The first and last characters of a fingerprint or id, for a table cell with the whole in a title. */
 export function shorten(text: string, keep = 8): string {
   if (text.length <= keep * 2 + 1) return text;

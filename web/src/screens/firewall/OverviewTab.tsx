@@ -19,7 +19,7 @@ import {
   useAsync,
 } from '../../ui/index.ts';
 import { formatDateTime } from '../../ui/format.ts';
-import { EventsChart } from './EventsChart.tsx';
+import { EventsChart, eventCount } from './EventsChart.tsx';
 import {
   actionName,
   EVENT_ACTIONS,
@@ -176,7 +176,7 @@ export function OverviewTab(props: { zoneId: string }) {
         title="Firewall events"
         description={
           analytics.data
-            ? `${analytics.data.total} events, by action`
+            ? `${eventCount(analytics.data.total)}, by action`
             : 'Events by action over time'
         }
       >
@@ -190,6 +190,10 @@ export function OverviewTab(props: { zoneId: string }) {
         ) : analytics.loading ? (
           <Spinner label="Loading…" />
         ) : null}
+        <p className="chart-note muted">
+          Every blocked and logged request is recorded; allowed requests are sampled, about 1 in
+          100, so an allowed request may leave no event.
+        </p>
       </Card>
 
       <div className="top-grid">
