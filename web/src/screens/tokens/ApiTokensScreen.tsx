@@ -27,6 +27,12 @@ const STATUS_TONES: Record<ApiToken['status'], string> = {
   expired: 'badge-danger',
 };
 
+const STATUS_NAMES: Record<ApiToken['status'], string> = {
+  active: 'Active',
+  disabled: 'Disabled',
+  expired: 'Expired',
+};
+
 /**
  * API Tokens: every token with its status, permissions, last use and expiry; create one
  * (its secret shown once), switch it off and on, roll its secret, delete it.
@@ -116,7 +122,9 @@ export function ApiTokensScreen() {
                       disabled={action.pending !== null || t.id === currentId}
                     />
                   )}
-                  <span className={`badge ${STATUS_TONES[t.status]}`}>{t.status}</span>
+                  <span className={`badge ${STATUS_TONES[t.status]}`}>
+                    {STATUS_NAMES[t.status]}
+                  </span>
                 </span>
               ),
             },
