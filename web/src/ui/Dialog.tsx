@@ -54,7 +54,8 @@ export function Dialog(props: DialogProps) {
         if (!busy.current) onClose.current();
         return;
       }
-      if (e.key !== 'Tab') return;
+      // A question inside the dialog that keeps Tab among its own answers has handled it.
+      if (e.key !== 'Tab' || e.defaultPrevented) return;
       const items = Array.from(node.querySelectorAll<HTMLElement>(FOCUSABLE)).filter(
         (el) => el.offsetParent !== null || el === document.activeElement,
       );

@@ -4,7 +4,15 @@
  */
 import { useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { RulesetRule } from '../../api/types.ts';
-import { Button, Dialog, ErrorBanner, FormField, Notice, Spinner } from '../../ui/index.ts';
+import {
+  Button,
+  Dialog,
+  ErrorBanner,
+  FormField,
+  InlineConfirm,
+  Notice,
+  Spinner,
+} from '../../ui/index.ts';
 import { ExpressionBuilder } from './ExpressionBuilder.tsx';
 import { ExpressionEditor, type Validation } from './ExpressionEditor.tsx';
 import { builderFromText, newRow, textFromBuilder, type BuilderState } from './expression-model.ts';
@@ -53,6 +61,9 @@ export function RuleDialog(props: {
   const [nameError, setNameError] = useState<string | null>(null);
   // The builder as it was when the editor was opened: what "Discard changes" returns to.
   const builderBefore = useRef<BuilderState>(start.builder);
+  // Holds the Edit expression / Use expression builder button, which gets focus back after
+  // the builder's question is answered.
+  const modeSwitch = useRef<HTMLDivElement>(null);
   const ids = useId();
 
   const preview = textFromBuilder(builder);
@@ -133,7 +144,7 @@ export function RuleDialog(props: {
           />
         </FormField>
 
-        <div className="expression-header">
+        <div className="expression-header" ref={modeSwitch}>
           <h3 className="section-title">When incoming requests match…</h3>
           {mode === 'builder' ? (
             <Button variant="link" onClick={toEditor}>
@@ -206,34 +217,22 @@ export function RuleDialog(props: {
                       : 'Type an expression; Ctrl+Space lists fields and functions.'}
             </p>
             {unsupported ? (
-              <div
-                className="confirm"
-                role="alertdialog"
-                aria-labelledby={`${ids}-confirm`}
-                aria-describedby={`${ids}-confirm-text`}
+              <InlineConfirm
+                title="The Expression Builder cannot show this expression"
+                confirmLabel="Discard changes"
+                onConfirm={() => {
+                  setBuilder(builderBefore.current);
+                  setMode('builder');
+                  setUnsupported(null);
+                }}
+                onCancel={() => setUnsupported(null)}
+                onDone={() => modeSwitch.current?.querySelector('button')?.focus()}
               >
-                <p id={`${ids}-confirm`} className="confirm-title">
-                  The Expression Builder cannot show this expression
-                </p>
-                <p id={`${ids}-confirm-text`}>
+                <p>
                   {why(unsupported)}. Switching to the builder discards your changes to the
                   expression.
                 </p>
-                <div className="confirm-actions">
-                  <Button
-                    variant="danger"
-                    data-autofocus
-                    onClick={() => {
-                      setBuilder(builderBefore.current);
-                      setMode('builder');
-                      setUnsupported(null);
-                    }}
-                  >
-                    Discard changes
-                  </Button>
-                  <Button onClick={() => setUnsupported(null)}>Cancel</Button>
-                </div>
-              </div>
+              </InlineConfirm>
             ) : null}
           </div>
         )}
