@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import {
   Button,
   Card,
@@ -34,8 +34,12 @@ const revocable = (s: CertificateStatus) => s === 'active' || s === 'pending_rea
  * status: Create Certificate, Revoke (after a confirmation) and Restore, and the details of
  * one with its downloads.
  */
-export function CertificateList(props: { zoneId: string }) {
-  const { zoneId } = props;
+export function CertificateList(props: {
+  zoneId: string;
+  /** Called when a certificate listed here changes status, e.g. to re-read the CA's CRL. */
+  onStatusChange?: () => void;
+}) {
+  const { zoneId, onStatusChange } = props;
   const [page, setPage] = useState(1);
   const [status, setStatus] = useState('all');
   const [creating, setCreating] = useState(false);
@@ -57,6 +61,16 @@ export function CertificateList(props: { zoneId: string }) {
     const timer = setTimeout(list.reload, SETTLE_POLL_MS);
     return () => clearTimeout(timer);
   }, [settling, list.loading, list.reload]);
+
+  // Every revocation and restore shows here as a changed status, whoever made it, and as a
+  // second change once the edges have it: each one may have issued a new CRL.
+  const statuses = rows.map((c) => `${c.id}:${c.status}`).join(' ');
+  const seen = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (!list.data) return;
+    if (seen.current !== undefined && seen.current !== statuses) onStatusChange?.();
+    seen.current = statuses;
+  }, [list.data, statuses, onStatusChange]);
 
   const restore = (cert: ClientCertificate) =>
     action.run(`restore:${cert.id}`, async () => {

@@ -1,4 +1,5 @@
 import '../manage.css';
+import { useCallback, useState } from 'react';
 import { useParams } from '../../router.tsx';
 import { useZone } from '../../layout/use-zone.ts';
 import { ErrorBanner, Loading, useAsync } from '../../ui/index.ts';
@@ -20,6 +21,9 @@ export function ClientCertificatesScreen() {
     async (signal) => (accountId ? certificatesApi.uploadedCas(accountId, signal) : []),
     [accountId],
   );
+  // The CA card shows the CRL number, which revocations and restores move on.
+  const [caRevision, setCaRevision] = useState(0);
+  const caChanged = useCallback(() => setCaRevision((n) => n + 1), []);
 
   return (
     <div className="screen">
@@ -29,11 +33,11 @@ export function ClientCertificatesScreen() {
         for them.
       </p>
       <ErrorBanner error={zone.error} title="Cannot read the zone" onRetry={zone.reload} />
-      <CertificateList zoneId={zoneId} />
+      <CertificateList zoneId={zoneId} onStatusChange={caChanged} />
       {zone.data ? (
         <>
           <MtlsHostsCard zone={zone.data} uploadedCas={uploaded.data ?? []} />
-          <ManagedCaCard zoneId={zoneId} />
+          <ManagedCaCard zoneId={zoneId} revision={caRevision} />
           <UploadedCasCard accountId={zone.data.account.id} cas={uploaded} />
         </>
       ) : zone.loading ? (

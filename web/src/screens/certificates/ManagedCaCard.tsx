@@ -16,8 +16,15 @@ function absolute(url: string): string {
  * The managed CA that signs this account's client certificates: what servers and devices
  * must trust, and the public CRL that lists what it revoked.
  */
-export function ManagedCaCard(props: { zoneId: string }) {
-  const ca = useAsync((signal) => certificatesApi.managedCa(props.zoneId, signal), [props.zoneId]);
+export function ManagedCaCard(props: {
+  zoneId: string;
+  /** Read the CA again when this changes, e.g. after a revocation issued a new CRL. */
+  revision?: number;
+}) {
+  const ca = useAsync(
+    (signal) => certificatesApi.managedCa(props.zoneId, signal),
+    [props.zoneId, props.revision],
+  );
   const crl = ca.data ? absolute(ca.data.crl_url) : '';
 
   return (
