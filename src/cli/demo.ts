@@ -76,10 +76,18 @@ export function demoExists(dataDir: string): boolean {
   return existsSync(join(dataDir, DEMO_DIR, 'client.pem'));
 }
 
-/** The curl lines that show the demo: 403 without the certificate, 200 with it. */
-export function demoLines(dataDir: string, edgePort: number, edgeHost: string): string[] {
+/**
+ * The curl lines that show the demo: 403 without the certificate, 200 with it. `edgeCa` is the
+ * edge CA's file; a control plane without an edge names the one in an edge's data directory.
+ */
+export function demoLines(
+  dataDir: string,
+  edgePort: number,
+  edgeHost: string,
+  edgeCa = join(dataDir, 'edge-ca.pem'),
+): string[] {
   const resolve = `--resolve ${DEMO_HOST}:${edgePort}:${edgeHost}`;
-  const ca = `--cacert ${join(dataDir, 'edge-ca.pem')}`;
+  const ca = `--cacert ${edgeCa}`;
   const url = `https://${DEMO_HOST}:${edgePort}/hello`;
   const demo = join(dataDir, DEMO_DIR);
   const certs = `--cert ${join(demo, 'client.pem')} --key ${join(demo, 'client.key')}`;

@@ -277,8 +277,13 @@ function printBanner(
         'set PORTCULLIS_ADMIN_TOKEN to replace it',
     );
   }
-  if (demoExists(s.dataDir)) {
-    lines.push('', ...demoLines(s.dataDir, edgePort ?? s.edgeListen.port, s.edgeListen.host));
+  if (demoExists(s.dataDir) && edgePort !== undefined) {
+    lines.push('', ...demoLines(s.dataDir, edgePort, s.edgeListen.host));
+  } else if (demoExists(s.dataDir)) {
+    // The edges run elsewhere: the lines name an edge's address and its data directory.
+    const edgeCa = '<edge data directory>/edge-ca.pem';
+    lines.push('', ...demoLines(s.dataDir, s.edgeListen.port, s.edgeListen.host, edgeCa));
+    lines.push('    (run them against any edge; --edge-listen of that edge gives the port)');
   }
   console.log(lines.join('\n'));
 }
