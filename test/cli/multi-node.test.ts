@@ -16,7 +16,13 @@ describe('control plane and three edges on PostgreSQL', { timeout: 240_000 }, ()
   let pg: PostgresServer;
   let d: Deployment;
 
-  const status = (edge: Edge, withCert: boolean) => edgeStatus(d, edge, { withCert });
+  /** The status of one request; a failure says how the edge's process is doing. */
+  const status = (edge: Edge, withCert: boolean) =>
+    edgeStatus(d, edge, { withCert }).catch((err: Error) => {
+      const code = edge.process.child.exitCode ?? edge.process.child.signalCode ?? 'running';
+      const log = edge.process.stderr().slice(-2000);
+      throw new Error(`edge ${edge.port} (${code}): ${err.message}\n${log}`, { cause: err });
+    });
 
   /** Waits until `edge` answers the device's requests with `expected`; returns ms. */
   const until = async (edge: Edge, expected: number, limitMs = 10_000) => {
@@ -68,6 +74,22 @@ describe('control plane and three edges on PostgreSQL', { timeout: 240_000 }, ()
       if (now.status === 'revoked') break;
       assert.ok(Date.now() - started < 10_000, `still ${now.status}`);
       await sleep(50);
+    }
+  });
+
+  test('the edges write their firewall events to the shared database', async () => {
+    // Every edge has blocked the revoked certificate, and clients without one, by now.
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const events = (await d.api(
+        'GET',
+        `/zones/${d.zoneId}/firewall/events?action=block&per_page=100`,
+      )) as unknown as { host: string; ray_id: string }[];
+      // A ray id starts with the 8 hex digits its edge process drew at start.
+      const edgesSeen = new Set(events.map((e) => e.ray_id.slice(0, 8)));
+      if (events.every((e) => e.host === 'api.example.net') && edgesSeen.size >= 3) break;
+      assert.ok(Date.now() < deadline, `events from ${edgesSeen.size} edges only`);
+      await sleep(250);
     }
   });
 

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import type pg from 'pg';
 import {
   PostgresStore,
+  StoreError,
   StoreErrorCode,
   type ConfigChange,
   type PostgresStoreOptions,
@@ -101,6 +102,34 @@ export function postgresContract(kit: PostgresTestKit): void {
         );
       } finally {
         await close();
+      }
+    });
+
+    test('a connection closed by the server between two queries fails only its transaction', async () => {
+      const schema = kit.freshSchema();
+      const store = await kit.open(schema, { applicationName: schema });
+      try {
+        let killed!: () => void;
+        const pause = new Promise<void>((resolve) => (killed = resolve));
+        const running = store.transaction(async (tx) => {
+          await tx.listZones();
+          // PostgreSQL shuts this connection down while the transaction waits between
+          // queries: the error arrives with no query to take it.
+          await kit.admin.query(
+            `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+              WHERE application_name = $1 AND state LIKE 'idle in transaction%'`,
+            [schema],
+          );
+          await pause;
+          return tx.listZones();
+        });
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        killed();
+        await assert.rejects(running, (err: Error) => err instanceof StoreError);
+        // The broken connection is not handed out again.
+        assert.equal((await store.listZones()).items.length, 0);
+      } finally {
+        await store.close();
       }
     });
 

@@ -48,13 +48,28 @@ export function clientConfig(options: ConnectionOptions, suffix = ''): pg.Client
   };
 }
 
-/** Checks out a pooled client, reporting an unreachable server as `Unavailable`. */
+/**
+ * Checks out a pooled client, reporting an unreachable server as `Unavailable`. The pool
+ * stops listening for a client's errors while it is checked out, and a connection that the
+ * server closes between two queries (PostgreSQL shutting down) emits one with nobody to hear
+ * it, which would end the process. The client listens for itself until it is released; the
+ * next query on it fails, and the caller reports that.
+ */
 export async function connect(pool: pg.Pool, what: string): Promise<pg.PoolClient> {
+  let client: pg.PoolClient;
   try {
-    return await pool.connect();
+    client = await pool.connect();
   } catch (err) {
     throw unavailable(what, err);
   }
+  const ignore = () => undefined;
+  client.on('error', ignore);
+  const release = client.release.bind(client);
+  client.release = (destroy?: boolean | Error) => {
+    client.off('error', ignore);
+    return release(destroy);
+  };
+  return client;
 }
 
 /** A store error for a failure to reach the database, whatever the underlying error says. */
