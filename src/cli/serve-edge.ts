@@ -127,6 +127,18 @@ async function edgeStore(settings: ServeSettings, logger: Logger): Promise<Store
   return openInBackground(() => openStore(settings, logger), { retryMs: settings.pollIntervalMs });
 }
 
+/**
+ * The buffer an edge's firewall events wait in before the store takes them in batches. While
+ * the store cannot be reached, batches wait for it, up to the buffer's capacity.
+ */
+export function eventBuffer(store: Store, logger: Logger): EventBuffer {
+  return new EventBuffer({
+    write: (batch) => store.insertEvents(batch),
+    onError: (err, dropped) => logger.error({ err, dropped }, 'events dropped'),
+    keepOnError: (err) => err instanceof StoreError && err.code === StoreErrorCode.Unavailable,
+  });
+}
+
 /** This edge's stable id, created on first start; the control plane counts edges by it. */
 export function edgeIdOf(dataDir: string): string {
   const path = join(dataDir, EDGE_ID_FILE);
@@ -161,10 +173,7 @@ export async function startEdgeRole(r: EdgeRoleStart): Promise<void> {
   closers.push(() => store.close());
   const echo = await startEchoOrigin();
   closers.push(() => new Promise((done) => echo.server.close(done)));
-  const events = new EventBuffer({
-    write: (batch) => store.insertEvents(batch),
-    onError: (err, dropped) => logger.error({ err, dropped }, 'events dropped'),
-  });
+  const events = eventBuffer(store, logger);
   closers.push(() => events.close());
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'portcullis_edge_process_' });
@@ -275,10 +284,7 @@ export async function serveEdgeWorker(settings: ServeSettings, env: NodeJS.Proce
     const masterKey = loadMasterKey(settings.dataDir, env);
     const store = await edgeStore(settings, logger);
     const certificates = await EdgeCertificates.load(settings.dataDir, masterKey);
-    const events = new EventBuffer({
-      write: (batch) => store.insertEvents(batch),
-      onError: (err, dropped) => logger.error({ err, dropped }, 'events dropped'),
-    });
+    const events = eventBuffer(store, logger);
     const echoUrl = env[ECHO_URL_ENV] ?? '';
     const options = edgeOptions(settings, store, logger, certificates, events, echoUrl);
     // Workers use prom-client's global registry: that is the one the primary's aggregator

@@ -8,7 +8,6 @@ import { bootstrap, type Bootstrap } from '../api/bootstrap.ts';
 import { API_PREFIX, buildApiServer } from '../api/server.ts';
 import { startEchoOrigin } from '../edge/echo-origin.ts';
 import { EDGE_CA_CERT_FILE } from '../edge/server-certificates.ts';
-import { EventBuffer } from '../events/event-buffer.ts';
 import { startRetention } from '../events/retention.ts';
 import { StoreError } from '../store/index.ts';
 import { waitForEdges } from '../api/edge-fleet.ts';
@@ -20,6 +19,7 @@ import { loadMasterKey } from './master-key.ts';
 import { describeStore, openStore } from './open-store.ts';
 import {
   edgeIdOf,
+  eventBuffer,
   serveEdgeWorker,
   startEdge,
   startEdgeRole,
@@ -172,10 +172,7 @@ async function startControl(
   if (settings.role === 'all') {
     const echo = await startEchoOrigin();
     closers.push(() => new Promise((r) => echo.server.close(r)));
-    const events = new EventBuffer({
-      write: (batch) => store.insertEvents(batch),
-      onError: (err, dropped) => logger.error({ err, dropped }, 'events dropped'),
-    });
+    const events = eventBuffer(store, logger);
     closers.push(() => events.close());
     const running = await startEdge({
       settings,
@@ -194,7 +191,10 @@ async function startControl(
         name: settings.edgeName ?? `${hostname()}:${running.port}`,
         role: settings.role,
         store,
-        state: () => ({ appliedVersion: running.appliedVersion, storeReachable: true }),
+        state: () => ({
+          appliedVersion: running.appliedVersion,
+          storeReachable: running.storeReachable,
+        }),
         logger: logger.child({ component: 'edge' }),
       });
       closers.push(async () => stop());

@@ -11,6 +11,12 @@ export interface EventBufferOptions {
   flushIntervalMs?: number;
   /** Called when a batch fails to be written (the batch is dropped and counted). */
   onError?: (err: unknown, dropped: number) => void;
+  /**
+   * Whether a failed batch should wait for the next write instead of being dropped: storage
+   * that is away for a while (an unreachable database) rather than refusing the events.
+   * Kept batches still count against the capacity. Default: never.
+   */
+  keepOnError?: (err: unknown) => boolean;
 }
 
 /**
@@ -23,8 +29,8 @@ export class EventBuffer {
   #dropped = 0;
   #writing: Promise<void> | undefined;
   readonly #timer: NodeJS.Timeout;
-  readonly #options: Required<Omit<EventBufferOptions, 'onError'>> &
-    Pick<EventBufferOptions, 'onError'>;
+  readonly #options: Required<Omit<EventBufferOptions, 'onError' | 'keepOnError'>> &
+    Pick<EventBufferOptions, 'onError' | 'keepOnError'>;
 
   constructor(options: EventBufferOptions) {
     this.#options = {
@@ -63,6 +69,16 @@ export class EventBuffer {
     const batch = this.#events;
     this.#events = [];
     this.#writing = this.#options.write(batch).catch((err: unknown) => {
+      if (this.#options.keepOnError?.(err)) {
+        // Back in front of what arrived meanwhile, oldest first; past the capacity, the
+        // newest go, as they would have at push.
+        const kept = batch.concat(this.#events);
+        const excess = Math.max(0, kept.length - this.#options.capacity);
+        this.#events = kept.slice(0, kept.length - excess);
+        this.#dropped += excess;
+        if (excess > 0) this.#options.onError?.(err, excess);
+        return;
+      }
       this.#dropped += batch.length;
       this.#options.onError?.(err, batch.length);
     });

@@ -51,3 +51,32 @@ test('a batch that fails to be written is counted as dropped; the next goes on',
   assert.equal(buffer.dropped, 2);
   assert.deepEqual(stored, ['e3']);
 });
+
+test('batches wait while storage is away, in order, and only the excess is dropped', async () => {
+  let away = true;
+  const stored: string[] = [];
+  const errors: number[] = [];
+  const buffer = new EventBuffer({
+    capacity: 6,
+    flushIntervalMs: 60_000,
+    write: async (batch) => {
+      if (away) throw new Error('database unreachable');
+      stored.push(...batch.map((e) => e.id));
+    },
+    onError: (_err, dropped) => errors.push(dropped),
+    keepOnError: (err) => (err as Error).message === 'database unreachable',
+  });
+  for (let i = 1; i <= 4; i++) buffer.push(event(i));
+  await buffer.flush();
+  assert.equal(buffer.pending, 4, 'the failed batch is back in the buffer');
+  assert.equal(buffer.dropped, 0);
+  for (let i = 5; i <= 8; i++) buffer.push(event(i)); // 6 fit: e7 and e8 are dropped at push
+  await buffer.flush();
+  assert.equal(buffer.pending, 6);
+  assert.equal(buffer.dropped, 2);
+  away = false;
+  await buffer.close();
+  assert.deepEqual(stored, ['e1', 'e2', 'e3', 'e4', 'e5', 'e6']);
+  assert.equal(stored.length + buffer.dropped, 8, 'every event is either stored or counted');
+  assert.deepEqual(errors, []);
+});
