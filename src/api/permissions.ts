@@ -13,6 +13,7 @@ export const RESOURCES = [
   'tokens',
   'audit',
   'events',
+  'edges',
 ] as const;
 
 export type Resource = (typeof RESOURCES)[number];

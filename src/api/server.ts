@@ -29,6 +29,8 @@ export interface ApiServerOptions {
   publicBaseUrl?: () => string | undefined;
   /** Resolves when the edges serve a configuration version; immediately without edges. */
   configApplied?: (version: number) => Promise<void>;
+  /** Seconds after which a silent edge stops counting; see `RouteContext`. Default 30. */
+  edgeTimeoutSeconds?: number;
   /** The built dashboard served at `/`; default `web/dist` of this checkout. */
   dashboardDir?: string;
 }
@@ -105,6 +107,7 @@ export function buildApiServer(options: ApiServerOptions): FastifyInstance {
     masterKey: options.masterKey,
     publicBaseUrl: options.publicBaseUrl ?? (() => undefined),
     configApplied: options.configApplied ?? (async () => {}),
+    edgeTimeoutSeconds: options.edgeTimeoutSeconds ?? 30,
   });
 
   return app;

@@ -185,20 +185,19 @@ async function startControl(
     });
     edge = running;
     closers.push(() => running.close());
-    if (settings.databaseUrl !== undefined) {
-      const stop = reportApplied({
-        id: edgeIdOf(settings.dataDir),
-        name: settings.edgeName ?? `${hostname()}:${running.port}`,
-        role: settings.role,
-        store,
-        state: () => ({
-          appliedVersion: running.appliedVersion,
-          storeReachable: running.storeReachable,
-        }),
-        logger: logger.child({ component: 'edge' }),
-      });
-      closers.push(async () => stop());
-    }
+    // Reported on SQLite too, so that `/edges` shows this edge beside any others.
+    const stopReporting = reportApplied({
+      id: edgeIdOf(settings.dataDir),
+      name: settings.edgeName ?? `${hostname()}:${running.port}`,
+      role: settings.role,
+      store,
+      state: () => ({
+        appliedVersion: running.appliedVersion,
+        storeReachable: running.storeReachable,
+      }),
+      logger: logger.child({ component: 'edge' }),
+    });
+    closers.push(async () => stopReporting());
   }
   const local = settings.databaseUrl === undefined ? edge : undefined;
   let publicUrl: string | undefined = undefined;
@@ -211,6 +210,7 @@ async function startControl(
     configApplied: local
       ? (v) => local.waitForVersion(v)
       : (v) => waitForEdges(store, v, settings.edgeTimeoutSeconds),
+    edgeTimeoutSeconds: settings.edgeTimeoutSeconds,
     metrics: async () => (await registry.metrics()) + ((await edge?.metrics?.()) ?? ''),
   });
   closers.push(() => app.close());

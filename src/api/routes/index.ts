@@ -5,6 +5,7 @@ import { accountRoutes } from './accounts.ts';
 import { auditLogRoutes } from './audit-logs.ts';
 import { clientCertificateBundleRoutes } from './client-certificate-bundles.ts';
 import { customCertificateRoutes } from './custom-certificates.ts';
+import { edgeRoutes } from './edges.ts';
 import { firewallEventRoutes } from './firewall-events.ts';
 import { clientCertificateRoutes } from './client-certificates.ts';
 import { filterRoutes } from './filters.ts';
@@ -35,6 +36,8 @@ export interface RouteContext {
   publicBaseUrl: () => string | undefined;
   /** Resolves once every running edge serves configuration `version` (or a later one). */
   configApplied: (version: number) => Promise<void>;
+  /** Seconds after which an edge that has not reported stops counting. */
+  edgeTimeoutSeconds: number;
 }
 
 /**
@@ -48,6 +51,7 @@ export async function apiRoutes(app: FastifyInstance, options: RouteContext): Pr
     masterKey: options.masterKey,
     publicBaseUrl: options.publicBaseUrl,
     configApplied: options.configApplied,
+    edgeTimeoutSeconds: options.edgeTimeoutSeconds,
   };
   await app.register(openApiRoutes);
   await app.register(userTokenRoutes, ctx);
@@ -61,6 +65,7 @@ export async function apiRoutes(app: FastifyInstance, options: RouteContext): Pr
   await app.register(filterRoutes, ctx);
   await app.register(validateExprRoutes, ctx);
   await app.register(auditLogRoutes, ctx);
+  await app.register(edgeRoutes, ctx);
   await app.register(listRoutes, ctx);
   await app.register(listItemRoutes, ctx);
   await app.register(clientCertificateRoutes, ctx);
