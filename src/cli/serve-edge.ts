@@ -139,6 +139,14 @@ export function eventBuffer(store: Store, logger: Logger): EventBuffer {
   });
 }
 
+/**
+ * How often an edge reports when nothing changes: often enough that a live edge never looks
+ * silent to a control plane with the same `PORTCULLIS_EDGE_TIMEOUT_SECONDS`, at most every 5 s.
+ */
+export function heartbeatMs(settings: ServeSettings): number {
+  return Math.min(5_000, Math.floor((settings.edgeTimeoutSeconds * 1000) / 3));
+}
+
 /** This edge's stable id, created on first start; the control plane counts edges by it. */
 export function edgeIdOf(dataDir: string): string {
   const path = join(dataDir, EDGE_ID_FILE);
@@ -190,6 +198,7 @@ export async function startEdgeRole(r: EdgeRoleStart): Promise<void> {
   const id = edgeIdOf(settings.dataDir);
   const stop = reportApplied({
     id,
+    heartbeatMs: heartbeatMs(settings),
     name: settings.edgeName ?? `${hostname()}:${edge.port}`,
     role: 'edge',
     store,

@@ -20,6 +20,7 @@ import { describeStore, openStore } from './open-store.ts';
 import {
   edgeIdOf,
   eventBuffer,
+  heartbeatMs,
   serveEdgeWorker,
   startEdge,
   startEdgeRole,
@@ -188,6 +189,7 @@ async function startControl(
     // Reported on SQLite too, so that `/edges` shows this edge beside any others.
     const stopReporting = reportApplied({
       id: edgeIdOf(settings.dataDir),
+      heartbeatMs: heartbeatMs(settings),
       name: settings.edgeName ?? `${hostname()}:${running.port}`,
       role: settings.role,
       store,
