@@ -23,6 +23,8 @@ export function Table<T>(props: {
   empty?: ReactNode;
   pagination?: ReactNode;
   onRowClick?: (row: T) => void;
+  /** An extra class for a row, e.g. to grey out one that no longer counts. */
+  rowClassName?: (row: T) => string | undefined;
 }) {
   return (
     <div className="table-wrap">
@@ -43,7 +45,11 @@ export function Table<T>(props: {
           {props.rows.map((row) => (
             <tr
               key={props.rowKey(row)}
-              className={props.onRowClick ? 'row-clickable' : undefined}
+              className={
+                [props.onRowClick ? 'row-clickable' : '', props.rowClassName?.(row) ?? '']
+                  .filter(Boolean)
+                  .join(' ') || undefined
+              }
               onClick={props.onRowClick ? () => props.onRowClick?.(row) : undefined}
             >
               {props.columns.map((c, i) => (

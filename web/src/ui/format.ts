@@ -26,6 +26,30 @@ export function formatDateTime(iso: string | number | Date | null | undefined): 
   return date.toLocaleString(undefined, { ...DAY, ...CLOCK, second: '2-digit' });
 }
 
+/** A time of day to the second, e.g. "18:35:48"; "—" when there is none. */
+export function formatClock(value: string | number | Date | null | undefined): string {
+  if (value === null || value === undefined || value === '') return '—';
+  const date = parse(value);
+  if (!date) return String(value);
+  return date.toLocaleTimeString(undefined, { ...CLOCK, second: '2-digit' });
+}
+
+/**
+ * How long ago a moment was, in the largest unit that fits: "3 s ago", "12 min ago",
+ * "5 h ago", "2 d ago"; "just now" under a second, which also covers a browser clock a little
+ * behind the server's. "—" when there is none.
+ */
+export function formatAge(iso: string | null | undefined, now = Date.now()): string {
+  const date = iso ? parse(iso) : null;
+  if (!date) return iso || '—';
+  const seconds = Math.floor((now - date.getTime()) / 1000);
+  if (seconds < 1) return 'just now';
+  if (seconds < 60) return `${seconds} s ago`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
+  if (seconds < 86400) return `${Math.floor(seconds / 3600)} h ago`;
+  return `${Math.floor(seconds / 86400)} d ago`;
+}
+
 /**
  * A point on a time axis: "18:00" when the axis stays within one day, "Dec 3 18:00" when it
  * spans more, and "Dec 3" when its ticks are whole days apart.

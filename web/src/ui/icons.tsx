@@ -40,3 +40,8 @@ export const KeyIcon = () =>
   svg(<path d="M9.5 6.5a3 3 0 1 1 0 .01zM7.4 8.6L2.5 13.5M4 12l1.5 1.5M5.5 10.5L7 12" />);
 export const ListIcon = () => svg(<path d="M5 4h8M5 8h8M5 12h8M2.5 4h.01M2.5 8h.01M2.5 12h.01" />);
 export const HomeIcon = () => svg(<path d="M2.5 7.5L8 3l5.5 4.5M4 6.5V13h8V6.5" />);
+/** Three linked nodes: the edges of an installation. */
+export const NodesIcon = () =>
+  svg(
+    <path d="M8 1.7a1.8 1.8 0 1 1 0 3.6 1.8 1.8 0 0 1 0-3.6zM3.5 10.2a1.8 1.8 0 1 1 0 3.6 1.8 1.8 0 0 1 0-3.6zM12.5 10.2a1.8 1.8 0 1 1 0 3.6 1.8 1.8 0 0 1 0-3.6zM7.2 5.1l-2.9 5.3M8.8 5.1l2.9 5.3M5.3 12h5.4" />,
+  );
