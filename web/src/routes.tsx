@@ -7,12 +7,21 @@
 import type { ComponentType, ReactNode } from 'react';
 import { AuditLogScreen } from './screens/audit/AuditLogScreen.tsx';
 import { ClientCertificatesScreen } from './screens/certificates/ClientCertificatesScreen.tsx';
+import { EdgesScreen } from './screens/edges/EdgesScreen.tsx';
 import { FirewallScreen } from './screens/firewall/FirewallScreen.tsx';
 import { HomeScreen } from './screens/home/HomeScreen.tsx';
 import { HostsScreen } from './screens/hosts/HostsScreen.tsx';
 import { ZoneIndex } from './screens/home/ZoneIndex.tsx';
 import { ApiTokensScreen } from './screens/tokens/ApiTokensScreen.tsx';
-import { HomeIcon, KeyIcon, ListIcon, LockIcon, ServerIcon, ShieldIcon } from './ui/index.ts';
+import {
+  HomeIcon,
+  KeyIcon,
+  ListIcon,
+  LockIcon,
+  NodesIcon,
+  ServerIcon,
+  ShieldIcon,
+} from './ui/index.ts';
 
 export interface ScreenRoute {
   /** The hash path, with `:zoneId` / `:accountId` parameters. */
@@ -61,5 +70,11 @@ export const routes: ScreenRoute[] = [
     title: 'Audit Log',
     component: AuditLogScreen,
     nav: { section: 'account', label: 'Audit Log', icon: <ListIcon /> },
+  },
+  {
+    path: '/edges',
+    title: 'Edges',
+    component: EdgesScreen,
+    nav: { section: 'account', label: 'Edges', icon: <NodesIcon /> },
   },
 ];
