@@ -304,6 +304,21 @@ describe('the seed walk in the dashboard', { skip, timeout: 120_000 }, () => {
     await run.screenshot('audit-log');
   });
 
+  step('Edges shows the edge of this process live and up to date', async () => {
+    const { page } = run;
+    await nav('Edges').click();
+    await page.getByRole('heading', { name: 'Edges', level: 1 }).waitFor();
+    // One process serves every role here, so exactly one edge reports: row 0 is the header.
+    const rows = page.getByRole('table', { name: 'Edges' }).getByRole('row');
+    const edge = rows.nth(1);
+    await edge.getByText('Live', { exact: true }).waitFor();
+    await edge.getByText('up to date', { exact: true }).waitFor();
+    await edge.getByText('database', { exact: true }).waitFor();
+    assert.equal(await rows.count(), 2);
+    await page.getByText(/· 1 of 1 edge live$/).waitFor();
+    await run.screenshot('edges');
+  });
+
   step('throws no error in the page', async () => {
     assert.deepEqual(run.pageErrors, []);
   });
