@@ -6,7 +6,7 @@ import { Button, Card, ErrorBanner, Table, useAsync, type Column } from '../../u
 import { formatAge, formatClock, formatDateTime } from '../../ui/format.ts';
 import { listEdges, type Edge } from './edges-api.ts';
 
-/** Edges report every 5 s, so a faster refresh would show nothing new. */
+/** An idle edge reports at least every 5 s, the pace at which the list can change. */
 const REFRESH_MS = 5000;
 
 function serving(edge: Edge) {
@@ -140,7 +140,7 @@ export function EdgesScreen() {
             empty={
               fleet.error
                 ? 'The edges could not be read.'
-                : 'No edge has reported yet. An edge reports when it starts and every 5 s after.'
+                : 'No edge has reported yet. An edge reports when it starts and at least every 5 s after.'
             }
             rowClassName={(e) => (e.live ? undefined : 'edge-silent')}
             columns={columns(data?.fetchedAt ?? Date.now())}
