@@ -140,7 +140,7 @@ export function EdgesScreen() {
             empty={
               fleet.error
                 ? 'The edges could not be read.'
-                : 'No edge has reported yet. An edge reports when it starts and at least every 5 s after.'
+                : 'No edge has reported yet. An edge reports as it starts, then at least every 5 s.'
             }
             rowClassName={(e) => (e.live ? undefined : 'edge-silent')}
             columns={columns(data?.fetchedAt ?? Date.now())}

@@ -12,7 +12,7 @@ export interface Edge {
   versions_behind: number;
   /** `store` when it read its configuration from the database, `local copy` when it could not. */
   source: string;
-  /** Whether it reported within `PORTCULLIS_EDGE_TIMEOUT_SECONDS`, and so counts for revocations. */
+  /** Whether it reported within `PORTCULLIS_EDGE_TIMEOUT_SECONDS`: only live edges count. */
   live: boolean;
   first_seen: string;
   last_seen: string;
