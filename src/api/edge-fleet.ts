@@ -26,3 +26,21 @@ export async function waitForEdges(
     await new Promise((resolve) => setTimeout(resolve, checkMs));
   }
 }
+
+/** How long an edge may stay silent before it is forgotten: a week. */
+export const FORGET_EDGES_AFTER_MS = 7 * 86_400_000;
+
+/**
+ * Forgets edges that have not reported for `afterMs`: edges replaced for good (a machine
+ * retired, a container that started on a new data directory) would otherwise pile up in the
+ * list. One that comes back reports again and reappears. Returns how many were forgotten.
+ */
+export async function forgetSilentEdges(
+  store: Pick<Store, 'listEdges' | 'deleteEdge'>,
+  afterMs = FORGET_EDGES_AFTER_MS,
+  now = Date.now(),
+): Promise<number> {
+  const gone = (await store.listEdges()).filter((e) => now - Date.parse(e.lastSeen) > afterMs);
+  for (const edge of gone) await store.deleteEdge(edge.id);
+  return gone.length;
+}

@@ -10,7 +10,7 @@ import { startEchoOrigin } from '../edge/echo-origin.ts';
 import { EDGE_CA_CERT_FILE } from '../edge/server-certificates.ts';
 import { startRetention } from '../events/retention.ts';
 import { StoreError } from '../store/index.ts';
-import { waitForEdges } from '../api/edge-fleet.ts';
+import { forgetSilentEdges, waitForEdges } from '../api/edge-fleet.ts';
 import { reportApplied } from '../edge/edge-reporter.ts';
 import { hostname } from 'node:os';
 import { DataDirError, lockDataDir } from './data-dir.ts';
@@ -166,6 +166,16 @@ async function startControl(
     days: settings.eventRetentionDays,
   });
   closers.push(async () => stopRetention());
+  const forgetting = setInterval(() => {
+    forgetSilentEdges(store).then(
+      (n) => {
+        if (n > 0) logger.info({ forgotten: n }, 'silent edges forgotten');
+      },
+      (err: unknown) => logger.warn({ err }, 'forgetting silent edges failed'),
+    );
+  }, 3_600_000);
+  forgetting.unref();
+  closers.push(async () => clearInterval(forgetting));
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'portcullis_control_' });
 

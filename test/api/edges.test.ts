@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { pino } from 'pino';
 import { bootstrap } from '../../src/api/bootstrap.ts';
+import { FORGET_EDGES_AFTER_MS, forgetSilentEdges } from '../../src/api/edge-fleet.ts';
 import { buildApiServer } from '../../src/api/server.ts';
 import { hashTokenSecret } from '../../src/api/tokens.ts';
 import { SqliteStore, type Store } from '../../src/store/index.ts';
@@ -78,6 +79,18 @@ describe('GET /edges', () => {
       (e) => e.name === 'fra-1:443',
     );
     assert.equal(fra?.live, false);
+  });
+
+  test('edges silent for a week are forgotten, the others kept', async () => {
+    const aWeekOn = Date.now() + FORGET_EDGES_AFTER_MS + 60_000;
+    await store.reportEdge({ id: 'edge-c', name: 'new-1:443', appliedVersion: 0 });
+    const all = await store.listEdges();
+    // Seen from a week later, only an edge that reports then is kept.
+    assert.equal(await forgetSilentEdges(store, FORGET_EDGES_AFTER_MS, aWeekOn), all.length);
+    assert.deepEqual(await store.listEdges(), []);
+    await store.reportEdge({ id: 'edge-c', name: 'new-1:443', appliedVersion: 0 });
+    assert.equal(await forgetSilentEdges(store), 0);
+    assert.equal((await store.listEdges()).length, 1);
   });
 
   test('needs a token that covers every account', async () => {
