@@ -8,7 +8,8 @@ export const DATABASE_FILE = 'portcullis.db';
 
 /**
  * Opens the store the settings name: PostgreSQL when `PORTCULLIS_DATABASE_URL` is set, else
- * the embedded SQLite database in the data directory.
+ * the embedded SQLite database in the data directory. An edge of its own (`--role edge`)
+ * leaves PostgreSQL's schema to the control plane: it never migrates it.
  */
 export async function openStore(settings: ServeSettings, logger?: Logger): Promise<Store> {
   const onListenerError = (err: unknown) => logger?.error({ err }, 'change subscriber failed');
@@ -19,6 +20,7 @@ export async function openStore(settings: ServeSettings, logger?: Logger): Promi
     connectionString: settings.databaseUrl,
     pollIntervalMs: settings.pollIntervalMs,
     onListenerError,
+    migrate: settings.role !== 'edge',
   });
 }
 

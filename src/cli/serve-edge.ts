@@ -123,8 +123,11 @@ async function edgeStore(settings: ServeSettings, logger: Logger): Promise<Store
   } catch (err) {
     if (!(err instanceof StoreError) || err.code !== StoreErrorCode.Unavailable) throw err;
     logger.warn({ err }, 'database unreachable, trying again in the background');
+    return openInBackground(() => openStore(settings, logger), {
+      retryMs: settings.pollIntervalMs,
+      failedWith: err,
+    });
   }
-  return openInBackground(() => openStore(settings, logger), { retryMs: settings.pollIntervalMs });
 }
 
 /**

@@ -7,6 +7,8 @@ export interface BackgroundOptions {
   retryMs?: number;
   /** Called with each failed attempt. */
   onError?: (err: unknown) => void;
+  /** Why an attempt made before this one failed, to tell callers until a new one does. */
+  failedWith?: unknown;
 }
 
 /** A store that is being opened in the background, and what it will be once it is open. */
@@ -27,6 +29,7 @@ export function openInBackground(
 ): BackgroundStore {
   const retryMs = options.retryMs ?? 1_000;
   let inner: Store | undefined;
+  let lastError = options.failedWith;
   let closed = false;
   let timer: NodeJS.Timeout | undefined;
   const listeners = new Map<(change: ConfigChange) => void, () => void>();
@@ -42,6 +45,7 @@ export function openInBackground(
           resolve(store);
         },
         (err: unknown) => {
+          lastError = err;
           options.onError?.(err);
           if (!closed) timer = setTimeout(attempt, retryMs);
         },
@@ -75,7 +79,8 @@ export function openInBackground(
         return typeof value === 'function' ? value.bind(inner) : value;
       }
       return async () => {
-        throw new StoreError(StoreErrorCode.Unavailable, 'the database is not reachable yet');
+        const why = lastError instanceof Error ? `: ${lastError.message}` : '';
+        throw new StoreError(StoreErrorCode.Unavailable, `the database is not reachable yet${why}`);
       };
     },
   });

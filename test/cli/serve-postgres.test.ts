@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
 import { DEFAULT_TEST_DATABASE_URL } from '../../scripts/test-postgres.mjs';
-import { demoFiles, demoGet, edgePortOf, startServe } from '../helpers/serve-process.ts';
+import { demoFiles, demoGet, edgePortOf, runServe, startServe } from '../helpers/serve-process.ts';
 
 const serverUrl = process.env.PORTCULLIS_TEST_DATABASE_URL ?? DEFAULT_TEST_DATABASE_URL;
 const database = `portcullis_${randomBytes(4).toString('hex')}`;
@@ -28,6 +28,24 @@ async function admin(sql: string): Promise<void> {
 
 before(() => admin(`CREATE DATABASE ${database}`));
 after(() => admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+
+test('an edge leaves the schema to the control plane, and says so when it is missing', async () => {
+  const empty = `portcullis_${randomBytes(4).toString('hex')}`;
+  await admin(`CREATE DATABASE ${empty}`);
+  try {
+    const r = await runServe(['--role', 'edge', '--data-dir', mkdtempSync(join(tmpdir(), 'pe-'))], {
+      PORTCULLIS_DATABASE_URL: Object.assign(new URL(serverUrl), {
+        pathname: `/${empty}`,
+      }).toString(),
+      PORTCULLIS_MASTER_KEY: randomBytes(32).toString('hex'),
+    });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /older than this Portcullis needs .*start the control plane/);
+    assert.match(r.stderr, /no configuration to start from: no local copy/);
+  } finally {
+    await admin(`DROP DATABASE IF EXISTS ${empty} WITH (FORCE)`);
+  }
+});
 
 test('every role in one process on PostgreSQL serves the demo and settles a revocation', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'portcullis-pg-all-'));

@@ -162,6 +162,26 @@ export function postgresContract(kit: PostgresTestKit): void {
       assert.ok(Date.now() - started < 5_000);
     });
 
+    test('a store that does not migrate waits for a schema brought up to date', async () => {
+      const schema = kit.freshSchema();
+      await assert.rejects(
+        kit.open(schema, { migrate: false }),
+        (err: { code?: string; message: string }) =>
+          err.code === StoreErrorCode.Unavailable &&
+          /has version 0, older than this Portcullis needs .*start the control plane/.test(
+            err.message,
+          ),
+      );
+      const migrated = await kit.open(schema);
+      const follower = await kit.open(schema, { migrate: false });
+      try {
+        assert.equal(await follower.schemaVersion(), postgresMigrations.length);
+      } finally {
+        await follower.close();
+        await migrated.close();
+      }
+    });
+
     test('stores opened together on a new schema migrate it once', async () => {
       const schema = kit.freshSchema();
       const stores = await Promise.all([1, 2, 3, 4].map(() => kit.open(schema)));

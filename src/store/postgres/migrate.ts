@@ -20,6 +20,41 @@ export async function schemaVersion(db: pg.Pool | pg.PoolClient): Promise<number
 }
 
 /**
+ * Checks, without changing anything, that the schema is the one `migrations` make. A newer
+ * one is refused for good (`SchemaNewer`); an older or missing one is reported as not
+ * reachable yet (`Unavailable`), since the control plane that migrates it may simply not have
+ * run yet.
+ */
+export async function expectSchema(
+  pool: pg.Pool,
+  schema: string | undefined,
+  migrations: readonly Migration[],
+): Promise<void> {
+  const known = checkMigrations(migrations);
+  let current: number;
+  try {
+    current = await schemaVersion(pool);
+  } catch (err) {
+    throw translate(`reading the schema version of ${schema ?? '(default)'}`, err);
+  }
+  if (current > known) {
+    throw new StoreError(
+      StoreErrorCode.SchemaNewer,
+      `database schema ${schema ?? '(default)'} has version ${current}, newer than this ` +
+        `Portcullis knows (${known}): run a newer Portcullis or use another schema`,
+    );
+  }
+  if (current < known) {
+    throw new StoreError(
+      StoreErrorCode.Unavailable,
+      `database schema ${schema ?? '(default)'} has version ${current}, older than this ` +
+        `Portcullis needs (${known}): start the control plane of this version first, ` +
+        'which brings the schema up to date',
+    );
+  }
+}
+
+/**
  * Creates the schema if needed and applies pending migrations, each in its own transaction
  * with its record. Several processes starting together take turns through an advisory lock
  * keyed by the schema, so each step runs once and the others find it done.

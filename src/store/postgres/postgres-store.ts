@@ -5,7 +5,7 @@ import type { Migration } from '../migration.ts';
 import type { Store, StoreData, Transaction } from '../store.ts';
 import type { ChangedItem, ConfigChange } from '../types.ts';
 import { checkSchema, clientConfig, connect, unavailable } from './connection.ts';
-import { migrate, schemaVersion } from './migrate.ts';
+import { expectSchema, migrate, schemaVersion } from './migrate.ts';
 import { postgresMigrations } from './migrations.ts';
 import { CHANNEL, KEPT_CHANGES, PostgresFeed } from './postgres-feed.ts';
 import { PostgresData } from './postgres-data.ts';
@@ -34,6 +34,13 @@ export interface PostgresStoreOptions {
   onListenerError?: (err: unknown) => void;
   /** Migrations to apply; the shipped schema unless a test supplies its own. */
   migrations?: readonly Migration[];
+  /**
+   * Whether to bring the schema up to date. Edges pass false: they use the schema the control
+   * plane keeps, and a schema older than their code counts as not reachable yet, so that an
+   * edge upgraded first keeps serving its local copy until the control plane migrates.
+   * Default true.
+   */
+  migrate?: boolean;
 }
 
 /** Methods that only read: they run on the pool, outside any transaction and its queue. */
@@ -88,7 +95,9 @@ export class PostgresStore {
     // query opens a new one, so the error needs no handling beyond being caught here.
     pool.on('error', () => undefined);
     try {
-      await migrate(pool, options.schema, options.migrations ?? postgresMigrations);
+      const migrations = options.migrations ?? postgresMigrations;
+      if (options.migrate === false) await expectSchema(pool, options.schema, migrations);
+      else await migrate(pool, options.schema, migrations);
       const { rows } = await pool.query<{ schema: string; version: number }>(
         'SELECT current_schema() AS schema, version FROM config_version',
       );
