@@ -143,10 +143,32 @@ export function eventBuffer(store: Store, logger: Logger): EventBuffer {
 }
 
 /**
+ * Starts telling the control plane which version `edge` serves, under this data directory's
+ * edge id; returns what stops it.
+ */
+export function reportEdge(
+  settings: ServeSettings,
+  store: Store,
+  edge: RunningEdge,
+  logger: Logger,
+): Closer {
+  const stop = reportApplied({
+    id: edgeIdOf(settings.dataDir),
+    heartbeatMs: heartbeatMs(settings),
+    name: settings.edgeName ?? `${hostname()}:${edge.port}`,
+    role: settings.role,
+    store,
+    state: () => ({ appliedVersion: edge.appliedVersion, storeReachable: edge.storeReachable }),
+    logger: logger.child({ component: 'edge' }),
+  });
+  return async () => stop();
+}
+
+/**
  * How often an edge reports when nothing changes: often enough that a live edge never looks
  * silent to a control plane with the same `PORTCULLIS_EDGE_TIMEOUT_SECONDS`, at most every 5 s.
  */
-export function heartbeatMs(settings: ServeSettings): number {
+function heartbeatMs(settings: ServeSettings): number {
   return Math.min(5_000, Math.floor((settings.edgeTimeoutSeconds * 1000) / 3));
 }
 
@@ -199,16 +221,7 @@ export async function startEdgeRole(r: EdgeRoleStart): Promise<void> {
   });
   closers.push(() => edge.close());
   const id = edgeIdOf(settings.dataDir);
-  const stop = reportApplied({
-    id,
-    heartbeatMs: heartbeatMs(settings),
-    name: settings.edgeName ?? `${hostname()}:${edge.port}`,
-    role: 'edge',
-    store,
-    state: () => ({ appliedVersion: edge.appliedVersion, storeReachable: edge.storeReachable }),
-    logger: logger.child({ component: 'edge' }),
-  });
-  closers.push(async () => stop());
+  closers.push(reportEdge(settings, store, edge, logger));
   const status = await startStatusServer(settings, {
     health: () => ({
       status: 'ok',

@@ -11,16 +11,13 @@ import { EDGE_CA_CERT_FILE } from '../edge/server-certificates.ts';
 import { startRetention } from '../events/retention.ts';
 import { StoreError } from '../store/index.ts';
 import { forgetSilentEdges, waitForEdges } from '../api/edge-fleet.ts';
-import { reportApplied } from '../edge/edge-reporter.ts';
-import { hostname } from 'node:os';
 import { DataDirError, lockDataDir } from './data-dir.ts';
 import { createDemo, demoExists, demoLines } from './demo.ts';
 import { loadMasterKey } from './master-key.ts';
 import { describeStore, openStore } from './open-store.ts';
 import {
-  edgeIdOf,
   eventBuffer,
-  heartbeatMs,
+  reportEdge,
   serveEdgeWorker,
   startEdge,
   startEdgeRole,
@@ -197,19 +194,7 @@ async function startControl(
     edge = running;
     closers.push(() => running.close());
     // Reported on SQLite too, so that `/edges` shows this edge beside any others.
-    const stopReporting = reportApplied({
-      id: edgeIdOf(settings.dataDir),
-      heartbeatMs: heartbeatMs(settings),
-      name: settings.edgeName ?? `${hostname()}:${running.port}`,
-      role: settings.role,
-      store,
-      state: () => ({
-        appliedVersion: running.appliedVersion,
-        storeReachable: running.storeReachable,
-      }),
-      logger: logger.child({ component: 'edge' }),
-    });
-    closers.push(async () => stopReporting());
+    closers.push(reportEdge(settings, store, running, logger));
   }
   const local = settings.databaseUrl === undefined ? edge : undefined;
   let publicUrl: string | undefined = undefined;
