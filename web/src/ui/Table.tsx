@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import type { ResultInfo } from '../api/client.ts';
 import { Button } from './Button.tsx';
 import { Spinner } from './Spinner.tsx';
 
@@ -100,6 +101,33 @@ export function Pagination(props: {
         Next
       </Button>
     </nav>
+  );
+}
+
+/**
+ * {@link Pagination} driven by a list answer's `result_info`; renders nothing until the answer
+ * has come and while it fits on one page. `page` stands in for an answer without a page number.
+ *
+ * @example
+ * <Table pagination={<PagesOf info={list.data?.info} page={page} onPage={setPage} />} … />
+ */
+export function PagesOf(props: {
+  info: ResultInfo | undefined;
+  page: number;
+  onPage: (page: number) => void;
+  busy?: boolean;
+}) {
+  const { info } = props;
+  const totalPages = info?.total_pages ?? 1;
+  if (!info || totalPages <= 1) return null;
+  return (
+    <Pagination
+      page={info.page ?? props.page}
+      totalPages={totalPages}
+      totalCount={info.total_count}
+      onPage={props.onPage}
+      busy={props.busy}
+    />
   );
 }
 

@@ -8,7 +8,7 @@ export { FormField } from './FormField.tsx';
 export { InlineConfirm } from './InlineConfirm.tsx';
 export * from './icons.tsx';
 export { Loading, Spinner } from './Spinner.tsx';
-export { CursorPagination, Pagination, Table, type Column } from './Table.tsx';
+export { CursorPagination, PagesOf, Pagination, Table, type Column } from './Table.tsx';
 export { TabLinks } from './Tabs.tsx';
 export { Toggle } from './Toggle.tsx';
 export { useAsync, type AsyncState } from './use-async.ts';

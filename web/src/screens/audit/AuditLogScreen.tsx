@@ -3,15 +3,7 @@ import { useId, useState } from 'react';
 import { fetchAll } from '../../api/client.ts';
 import { useSession } from '../../layout/session.tsx';
 import { useParams } from '../../router.tsx';
-import {
-  Button,
-  Card,
-  ErrorBanner,
-  FormField,
-  Pagination,
-  Table,
-  useAsync,
-} from '../../ui/index.ts';
+import { Button, Card, ErrorBanner, FormField, PagesOf, Table, useAsync } from '../../ui/index.ts';
 import { formatDateTime, shorten } from '../../ui/format.ts';
 import type { ApiToken } from '../tokens/tokens-api.ts';
 import { AuditEntryDialog } from './AuditEntryDialog.tsx';
@@ -162,17 +154,7 @@ export function AuditLogScreen() {
             },
             { header: 'Zone', render: (e) => e.metadata.zone_name ?? '—' },
           ]}
-          pagination={
-            info && (info.total_pages ?? 1) > 1 ? (
-              <Pagination
-                page={info.page ?? page}
-                totalPages={info.total_pages ?? 1}
-                totalCount={info.total_count}
-                onPage={setPage}
-                busy={entries.loading}
-              />
-            ) : null
-          }
+          pagination={<PagesOf info={info} page={page} onPage={setPage} busy={entries.loading} />}
         />
       </Card>
       {open ? (

@@ -5,7 +5,7 @@ import {
   Dialog,
   ErrorBanner,
   FormField,
-  Pagination,
+  PagesOf,
   PlusIcon,
   Table,
   useAsync,
@@ -162,17 +162,7 @@ export function CertificateList(props: {
               ),
           },
         ]}
-        pagination={
-          info && (info.total_pages ?? 1) > 1 ? (
-            <Pagination
-              page={info.page ?? page}
-              totalPages={info.total_pages ?? 1}
-              totalCount={info.total_count}
-              onPage={setPage}
-              busy={list.loading}
-            />
-          ) : null
-        }
+        pagination={<PagesOf info={info} page={page} onPage={setPage} busy={list.loading} />}
       />
 
       {creating ? (

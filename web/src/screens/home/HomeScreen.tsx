@@ -3,15 +3,7 @@ import { api } from '../../api/client.ts';
 import type { Zone } from '../../api/types.ts';
 import { useSession } from '../../layout/session.tsx';
 import { Link, navigate } from '../../router.tsx';
-import {
-  Button,
-  Card,
-  ErrorBanner,
-  FormField,
-  Pagination,
-  Table,
-  useAsync,
-} from '../../ui/index.ts';
+import { Button, Card, ErrorBanner, FormField, PagesOf, Table, useAsync } from '../../ui/index.ts';
 import { formatDate } from '../../ui/format.ts';
 
 const PER_PAGE = 20;
@@ -93,17 +85,7 @@ export function HomeScreen() {
             { header: 'Account', render: (z) => z.account.name },
             { header: 'Added', render: (z) => formatDate(z.created_on) },
           ]}
-          pagination={
-            info && (info.total_pages ?? 1) > 1 ? (
-              <Pagination
-                page={info.page ?? page}
-                totalPages={info.total_pages ?? 1}
-                totalCount={info.total_count}
-                onPage={setPage}
-                busy={zones.loading}
-              />
-            ) : null
-          }
+          pagination={<PagesOf info={info} page={page} onPage={setPage} busy={zones.loading} />}
         />
       </Card>
     </div>

@@ -7,7 +7,7 @@ import {
   Button,
   Card,
   ErrorBanner,
-  Pagination,
+  PagesOf,
   PlusIcon,
   Table,
   Toggle,
@@ -123,17 +123,7 @@ export function HostsScreen() {
               ),
             },
           ]}
-          pagination={
-            info && (info.total_pages ?? 1) > 1 ? (
-              <Pagination
-                page={info.page ?? page}
-                totalPages={info.total_pages ?? 1}
-                totalCount={info.total_count}
-                onPage={setPage}
-                busy={hosts.loading}
-              />
-            ) : null
-          }
+          pagination={<PagesOf info={info} page={page} onPage={setPage} busy={hosts.loading} />}
         />
       </Card>
       <ServerCertificatesCard certificates={certificates} />

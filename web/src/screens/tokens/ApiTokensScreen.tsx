@@ -6,7 +6,7 @@ import {
   Button,
   Card,
   ErrorBanner,
-  Pagination,
+  PagesOf,
   PlusIcon,
   Table,
   Toggle,
@@ -147,17 +147,7 @@ export function ApiTokensScreen() {
               ),
             },
           ]}
-          pagination={
-            info && (info.total_pages ?? 1) > 1 ? (
-              <Pagination
-                page={info.page ?? page}
-                totalPages={info.total_pages ?? 1}
-                totalCount={info.total_count}
-                onPage={setPage}
-                busy={tokens.loading}
-              />
-            ) : null
-          }
+          pagination={<PagesOf info={info} page={page} onPage={setPage} busy={tokens.loading} />}
         />
       </Card>
 
