@@ -5,6 +5,7 @@ export { CopyButton } from './CopyButton.tsx';
 export { Dialog, type DialogProps } from './Dialog.tsx';
 export { ErrorBanner, Notice } from './ErrorBanner.tsx';
 export { FormField } from './FormField.tsx';
+export { FormFooter } from './FormFooter.tsx';
 export { InlineConfirm } from './InlineConfirm.tsx';
 export * from './icons.tsx';
 export { Loading, Spinner } from './Spinner.tsx';

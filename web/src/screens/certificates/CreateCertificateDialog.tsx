@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import { Button, Dialog, ErrorBanner, FormField } from '../../ui/index.ts';
+import { Button, Dialog, ErrorBanner, FormField, FormFooter } from '../../ui/index.ts';
 import { formatDate } from '../../ui/format.ts';
 import {
   DEFAULT_VALIDITY_DAYS,
@@ -143,14 +143,7 @@ export function CreateCertificateDialog(props: {
       onClose={props.onClose}
       busy={busy}
       footer={
-        <>
-          <Button onClick={props.onClose} disabled={busy}>
-            Cancel
-          </Button>
-          <Button variant="primary" type="submit" form={formId} busy={busy}>
-            Create
-          </Button>
-        </>
+        <FormFooter formId={formId} submitLabel="Create" busy={busy} onCancel={props.onClose} />
       }
     >
       <form

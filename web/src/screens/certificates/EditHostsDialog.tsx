@@ -6,6 +6,7 @@ import {
   Dialog,
   ErrorBanner,
   FormField,
+  FormFooter,
   IconButton,
   Loading,
   Notice,
@@ -93,20 +94,13 @@ export function EditHostsDialog(props: {
       onClose={props.onClose}
       busy={busy}
       footer={
-        <>
-          <Button onClick={props.onClose} disabled={busy}>
-            Cancel
-          </Button>
-          <Button
-            variant="primary"
-            type="submit"
-            form={formId}
-            busy={busy}
-            disabled={current.loading && !edited[caId]}
-          >
-            Save
-          </Button>
-        </>
+        <FormFooter
+          formId={formId}
+          submitLabel="Save"
+          busy={busy}
+          onCancel={props.onClose}
+          disabled={current.loading && !edited[caId]}
+        />
       }
     >
       <form id={formId} onSubmit={save}>

@@ -5,6 +5,7 @@ import {
   Dialog,
   ErrorBanner,
   FormField,
+  FormFooter,
   Pagination,
   PlusIcon,
   Table,
@@ -142,14 +143,7 @@ function UploadCaDialog(props: { accountId: string; onClose: () => void; onUploa
       onClose={props.onClose}
       busy={busy}
       footer={
-        <>
-          <Button onClick={props.onClose} disabled={busy}>
-            Cancel
-          </Button>
-          <Button variant="primary" type="submit" form={formId} busy={busy}>
-            Upload
-          </Button>
-        </>
+        <FormFooter formId={formId} submitLabel="Upload" busy={busy} onCancel={props.onClose} />
       }
     >
       <form id={formId} onSubmit={submit} onChange={() => setPemError(undefined)} noValidate>

@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { Host, Zone } from '../../api/types.ts';
-import { Button, Dialog, ErrorBanner, FormField, Toggle } from '../../ui/index.ts';
+import { Dialog, ErrorBanner, FormField, FormFooter, Toggle } from '../../ui/index.ts';
 import { IDENTITY_HEADERS, headerOn, hostsApi, type IdentityHeader } from './hosts-api.ts';
 
 /** What the form can tell before asking the API: a hostname and an http(s) origin. */
@@ -70,14 +70,12 @@ export function HostDialog(props: {
       onClose={props.onClose}
       busy={busy}
       footer={
-        <>
-          <Button onClick={props.onClose} disabled={busy}>
-            Cancel
-          </Button>
-          <Button variant="primary" type="submit" form={formId} busy={busy}>
-            {host ? 'Save' : 'Add host'}
-          </Button>
-        </>
+        <FormFooter
+          formId={formId}
+          submitLabel={host ? 'Save' : 'Add host'}
+          busy={busy}
+          onCancel={props.onClose}
+        />
       }
     >
       <form

@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useSession } from '../../layout/session.tsx';
-import { Button, Dialog, ErrorBanner, FormField } from '../../ui/index.ts';
+import { Dialog, ErrorBanner, FormField, FormFooter } from '../../ui/index.ts';
 import { PRESETS, resourceKey, tokensApi } from './tokens-api.ts';
 
 /** The end of a day in UTC, as the API's `expires_on`. */
@@ -67,14 +67,7 @@ export function CreateTokenDialog(props: {
       onClose={props.onClose}
       busy={busy}
       footer={
-        <>
-          <Button onClick={props.onClose} disabled={busy}>
-            Cancel
-          </Button>
-          <Button variant="primary" type="submit" form={formId} busy={busy}>
-            Create
-          </Button>
-        </>
+        <FormFooter formId={formId} submitLabel="Create" busy={busy} onCancel={props.onClose} />
       }
     >
       <form
