@@ -6,24 +6,65 @@ export function isLive(edge: EdgeNode, timeoutSeconds: number, now = Date.now())
 }
 
 /**
- * Waits until every live edge has acknowledged configuration `version`: the edges that
- * reported within `timeoutSeconds`. An edge that falls silent stops counting, so a dead edge
- * never holds a revocation in `pending_revocation` for longer than the timeout.
+ * Waits for the edges' acknowledgements of configuration versions. One poll of the edges
+ * serves every waiter, however many revocations are pending at once, and runs only while
+ * someone waits.
  */
-export async function waitForEdges(
-  store: Pick<Store, 'listEdges'>,
-  version: number,
-  timeoutSeconds: number,
-  checkMs = 50,
-): Promise<void> {
-  for (;;) {
+export class EdgeAcknowledgements {
+  readonly #store: Pick<Store, 'listEdges'>;
+  readonly #timeoutSeconds: number;
+  readonly #checkMs: number;
+  readonly #waiters = new Set<{ version: number; done: () => void }>();
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(store: Pick<Store, 'listEdges'>, timeoutSeconds: number, checkMs = 50) {
+    this.#store = store;
+    this.#timeoutSeconds = timeoutSeconds;
+    this.#checkMs = checkMs;
+  }
+
+  /**
+   * Resolves once every live edge (one that reported within the timeout) serves `version` or
+   * a later one. An edge that falls silent stops counting, so a dead edge never holds a
+   * revocation in `pending_revocation` for longer than the timeout.
+   */
+  waitFor(version: number): Promise<void> {
+    return new Promise((done) => {
+      this.#waiters.add({ version, done });
+      this.#schedule(0);
+    });
+  }
+
+  /** Stops polling; waiters that are left never resolve. */
+  close(): void {
+    clearTimeout(this.#timer);
+    this.#waiters.clear();
+  }
+
+  #schedule(ms: number): void {
+    if (this.#timer !== undefined || this.#waiters.size === 0) return;
+    this.#timer = setTimeout(() => void this.#check(), ms);
+    this.#timer.unref();
+  }
+
+  async #check(): Promise<void> {
     try {
-      const edges = await store.listEdges();
-      if (edges.every((e) => e.appliedVersion >= version || !isLive(e, timeoutSeconds))) return;
+      const now = Date.now();
+      const live = (await this.#store.listEdges()).filter((e) =>
+        isLive(e, this.#timeoutSeconds, now),
+      );
+      const everywhere = Math.min(...live.map((e) => e.appliedVersion));
+      for (const waiter of [...this.#waiters]) {
+        if (waiter.version <= everywhere) {
+          this.#waiters.delete(waiter);
+          waiter.done();
+        }
+      }
     } catch {
       // The store is unreachable for a moment: the edges cannot be asked, so keep waiting.
     }
-    await new Promise((resolve) => setTimeout(resolve, checkMs));
+    this.#timer = undefined;
+    this.#schedule(this.#checkMs);
   }
 }
 

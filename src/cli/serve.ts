@@ -10,7 +10,7 @@ import { startEchoOrigin } from '../edge/echo-origin.ts';
 import { EDGE_CA_CERT_FILE } from '../edge/server-certificates.ts';
 import { startRetention } from '../events/retention.ts';
 import { StoreError } from '../store/index.ts';
-import { forgetSilentEdges, waitForEdges } from '../api/edge-fleet.ts';
+import { EdgeAcknowledgements, forgetSilentEdges } from '../api/edge-fleet.ts';
 import { DataDirError, lockDataDir } from './data-dir.ts';
 import { createDemo, demoExists, demoLines } from './demo.ts';
 import { loadMasterKey } from './master-key.ts';
@@ -197,6 +197,8 @@ async function startControl(
     closers.push(reportEdge(settings, store, running, logger));
   }
   const local = settings.databaseUrl === undefined ? edge : undefined;
+  const acknowledgements = new EdgeAcknowledgements(store, settings.edgeTimeoutSeconds);
+  closers.push(async () => acknowledgements.close());
   let publicUrl: string | undefined = undefined;
   const app = buildApiServer({
     store,
@@ -204,9 +206,7 @@ async function startControl(
     version,
     masterKey,
     publicBaseUrl: () => publicUrl,
-    configApplied: local
-      ? (v) => local.waitForVersion(v)
-      : (v) => waitForEdges(store, v, settings.edgeTimeoutSeconds),
+    configApplied: local ? (v) => local.waitForVersion(v) : (v) => acknowledgements.waitFor(v),
     edgeTimeoutSeconds: settings.edgeTimeoutSeconds,
     metrics: async () => (await registry.metrics()) + ((await edge?.metrics?.()) ?? ''),
   });

@@ -3,7 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { pino } from 'pino';
 import { bootstrap } from '../../src/api/bootstrap.ts';
-import { FORGET_EDGES_AFTER_MS, forgetSilentEdges } from '../../src/api/edge-fleet.ts';
+import {
+  EdgeAcknowledgements,
+  FORGET_EDGES_AFTER_MS,
+  forgetSilentEdges,
+} from '../../src/api/edge-fleet.ts';
 import { buildApiServer } from '../../src/api/server.ts';
 import { hashTokenSecret } from '../../src/api/tokens.ts';
 import { SqliteStore, type Store } from '../../src/store/index.ts';
@@ -97,5 +101,47 @@ describe('GET /edges', () => {
     const res = await get('secret-one-account');
     assert.equal(res.statusCode, 403);
     assert.match(res.json().errors[0].message, /may not read edges/);
+  });
+});
+
+describe('waiting for the edges to acknowledge a version', () => {
+  test('resolves when every live edge serves it, and a silent edge stops holding it', async () => {
+    const store = SqliteStore.open({ path: ':memory:' });
+    const acks = new EdgeAcknowledgements(store, 1, 20);
+    // The poll does not keep a process alive by itself; a server's sockets do that.
+    const alive = setInterval(() => {}, 1_000);
+    try {
+      await store.reportEdge({ id: 'a', name: 'a', appliedVersion: 4 });
+      await store.reportEdge({ id: 'b', name: 'b', appliedVersion: 4 });
+      let five = false;
+      let six = false;
+      const waitFive = acks.waitFor(5).then(() => (five = true));
+      const waitSix = acks.waitFor(6).then(() => (six = true));
+      await acks.waitFor(4);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(five, false, 'no edge serves 5 yet');
+
+      await store.reportEdge({ id: 'a', name: 'a', appliedVersion: 6 });
+      await store.reportEdge({ id: 'b', name: 'b', appliedVersion: 5 });
+      await waitFive;
+      assert.equal(six, false, 'edge b still serves 5');
+
+      // Edge b falls silent; after the timeout it no longer counts.
+      const started = Date.now();
+      const keepA = setInterval(
+        () => void store.reportEdge({ id: 'a', name: 'a', appliedVersion: 6 }),
+        200,
+      );
+      try {
+        await waitSix;
+      } finally {
+        clearInterval(keepA);
+      }
+      assert.ok(Date.now() - started >= 500, 'waited for edge b to fall silent');
+    } finally {
+      clearInterval(alive);
+      acks.close();
+      await store.close();
+    }
   });
 });
