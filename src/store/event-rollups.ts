@@ -13,6 +13,7 @@ export const LEVELS = [
   { table: 'event_rollups_daily', column: 'day', unit: DAY },
   { table: 'event_rollups', column: 'hour', unit: HOUR },
 ] as const;
+export type Level = (typeof LEVELS)[number];
 
 /** The event columns the Overview ranks, by the name of their rollup dimension. */
 export const DIMENSIONS = {

@@ -1,27 +1,21 @@
 import type { QueryResult, QueryResultRow } from 'pg';
-import { conflict, notFound, StoreError, StoreErrorCode } from '../errors.ts';
-import type { ChangedItem } from '../types.ts';
+import { conflict, StoreError, StoreErrorCode } from '../errors.ts';
+import type { DataContext } from '../sql/statements.ts';
 
 /** A pooled client inside a transaction, or the pool itself for reads outside one. */
 export interface Queryable {
   query<R extends QueryResultRow>(text: string, values?: unknown[]): Promise<QueryResult<R>>;
 }
 
-/** What a data handle needs from the transaction that owns it. */
-export interface TxContext {
+/** What a PostgreSQL data handle needs from the transaction that owns it. */
+export interface TxContext extends DataContext {
   client: Queryable;
-  /** Records a configuration change, to bump the version once at commit. */
-  record(item: ChangedItem): void;
-  /** Throws when the transaction has already ended. */
-  assertOpen(): void;
 }
-
-type Row = Record<string, unknown>;
 
 /** SQL written with `?` placeholders, numbered the way PostgreSQL wants them; cached. */
 const numbered = new Map<string, string>();
 
-function toNumbered(sql: string): string {
+export function toNumbered(sql: string): string {
   let text = numbered.get(sql);
   if (text === undefined) {
     let n = 0;
@@ -29,50 +23,6 @@ function toNumbered(sql: string): string {
     numbered.set(sql, text);
   }
   return text;
-}
-
-/**
- * Base of the PostgreSQL data handles: queries through the transaction's client and the
- * translation of PostgreSQL errors into store errors. Statements use `?` placeholders, like
- * the SQLite handles, so that the two read alike; no statement contains a literal `?`.
- */
-export class Statements {
-  protected readonly ctx: TxContext;
-
-  constructor(ctx: TxContext) {
-    this.ctx = ctx;
-  }
-
-  protected async query(what: string, sql: string, params: unknown[]): Promise<QueryResult<Row>> {
-    this.ctx.assertOpen();
-    try {
-      return await this.ctx.client.query<Row>(toNumbered(sql), params);
-    } catch (err) {
-      throw translate(what, err);
-    }
-  }
-
-  protected async all(sql: string, ...params: unknown[]): Promise<Row[]> {
-    return (await this.query('reading', sql, params)).rows;
-  }
-
-  protected async get(sql: string, ...params: unknown[]): Promise<Row | undefined> {
-    return (await this.query('reading', sql, params)).rows[0];
-  }
-
-  /** Runs a write, turning constraint failures into store errors that name the record. */
-  protected async run(what: string, sql: string, ...params: unknown[]): Promise<number> {
-    return (await this.query(what, sql, params)).rowCount ?? 0;
-  }
-
-  protected async count(sql: string, ...params: unknown[]): Promise<number> {
-    return ((await this.get(sql, ...params))?.n as number | undefined) ?? 0;
-  }
-
-  protected must<T>(value: T | undefined, type: string, id: string): T {
-    if (value === undefined) throw notFound(type, id);
-    return value;
-  }
 }
 
 /** SQLSTATE classes and Node socket errors that mean the server cannot be reached or used. */

@@ -1,322 +1,134 @@
-import { conflict } from '../errors.ts';
-import { newId, nowIso } from '../ids.ts';
-import type {
-  HostPatch,
-  NewAccount,
-  NewHost,
-  NewRule,
-  NewZone,
-  RulePatch,
-  StoreData,
-  ZonePatch,
-  ZoneQuery,
-} from '../store.ts';
-import type { Account, Host, Page, PageQuery, Rule, Zone } from '../types.ts';
-import { CertificateData } from './certificate-data.ts';
-import { toAccount, toHost, toJson, toRule, toZone } from './rows.ts';
-import { clamp, limits, sameRule } from '../records.ts';
+import type Database from 'better-sqlite3';
+import { LEVELS, DIMENSIONS, rollUp, type Dimension, type Level } from '../event-rollups.ts';
+import { rowMappers, type Row } from '../sql/rows.ts';
+import { SqlData } from '../sql/sql-data.ts';
+import type { SqlDialect } from '../sql/statements.ts';
+import type { FirewallEvent } from '../types.ts';
+import { translate, type TxContext } from './statements.ts';
 
-/** Every store operation on SQLite, run inside the transaction its context belongs to. */
-export class SqliteData extends CertificateData implements StoreData {
-  async createAccount(input: NewAccount): Promise<Account> {
-    const id = input.id ?? newId();
-    this.run(
-      `account ${input.name}`,
-      'INSERT INTO accounts (id, name, created_on) VALUES (?, ?, ?)',
-      id,
-      input.name,
-      nowIso(),
-    );
-    return this.must(await this.getAccount(id), 'account', id);
+const SQLITE: SqlDialect = {
+  // better-sqlite3 returns booleans as the 0/1 they are stored as, and JSON as its text.
+  rows: rowMappers({
+    bool: (v) => v === 1,
+    json: <T>(v: unknown) => JSON.parse(v as string) as T,
+  }),
+  likeCaseless: 'LIKE',
+  configVersion: "SELECT value AS n FROM meta WHERE key = 'config_version'",
+};
+
+/**
+ * Every store operation on SQLite, run inside the transaction its context belongs to.
+ * better-sqlite3 answers synchronously, so statements are prepared once per connection and
+ * their results handed back as plain values.
+ */
+export class SqliteData extends SqlData {
+  readonly #db: Database.Database;
+  readonly #cache: Map<string, Database.Statement>;
+
+  constructor(ctx: TxContext, cache: Map<string, Database.Statement>) {
+    super(ctx, SQLITE);
+    this.#db = ctx.db;
+    this.#cache = cache;
   }
 
-  async getAccount(id: string): Promise<Account | undefined> {
-    const row = this.get('SELECT * FROM accounts WHERE id = ?', id);
-    return row && toAccount(row);
-  }
-
-  async listAccounts(query?: PageQuery): Promise<Page<Account>> {
-    const [limit, offset] = limits(query);
-    const rows = this.all(
-      'SELECT * FROM accounts ORDER BY created_on, id LIMIT ? OFFSET ?',
-      limit,
-      offset,
-    );
-    return { items: rows.map(toAccount), total: this.count('SELECT COUNT(*) AS n FROM accounts') };
-  }
-
-  async updateAccount(id: string, patch: { name?: string }): Promise<Account> {
-    const account = this.must(await this.getAccount(id), 'account', id);
-    this.run(
-      `account ${id}`,
-      'UPDATE accounts SET name = ? WHERE id = ?',
-      patch.name ?? account.name,
-      id,
-    );
-    return this.must(await this.getAccount(id), 'account', id);
-  }
-
-  async createZone(input: NewZone): Promise<Zone> {
-    const id = input.id ?? newId();
-    const now = nowIso();
-    this.run(
-      `zone ${input.name}`,
-      `INSERT INTO zones (id, account_id, name, paused, created_on, modified_on)
-       VALUES (?, ?, ?, ?, ?, ?)`,
-      id,
-      input.accountId,
-      input.name.toLowerCase(),
-      input.paused ? 1 : 0,
-      now,
-      now,
-    );
-    this.ctx.record({ type: 'zone', id, zoneId: id, op: 'create' });
-    return this.must(await this.getZone(id), 'zone', id);
-  }
-
-  async getZone(id: string): Promise<Zone | undefined> {
-    const row = this.get('SELECT * FROM zones WHERE id = ?', id);
-    return row && toZone(row);
-  }
-
-  async listZones(query?: ZoneQuery): Promise<Page<Zone>> {
-    const [limit, offset] = limits(query);
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (query?.accountId !== undefined) {
-      where.push('account_id = ?');
-      params.push(query.accountId);
+  async insertEvents(events: FirewallEvent[]): Promise<void> {
+    // A statement per row costs no round trip here, and its plan is cached.
+    const { levels: rollups, minutes } = rollUp(events);
+    for (const e of events) {
+      this.run(
+        'firewall event',
+        `INSERT INTO firewall_events (id, time, zone_id, host, rule_id, action, reason, client_ip,
+           method, path, cert_fingerprint, cert_serial, ray_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        e.id,
+        e.time,
+        e.zoneId,
+        e.host,
+        e.ruleId,
+        e.action,
+        e.reason,
+        e.clientIp,
+        e.method,
+        e.path,
+        e.certFingerprint,
+        e.certSerial,
+        e.rayId,
+      );
     }
-    if (query?.name !== undefined) {
-      where.push('name = ?');
-      params.push(query.name.toLowerCase());
-    }
-    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const rows = this.all(
-      `SELECT * FROM zones ${clause} ORDER BY name LIMIT ? OFFSET ?`,
-      ...params,
-      limit,
-      offset,
-    );
-    const total = this.count(`SELECT COUNT(*) AS n FROM zones ${clause}`, ...params);
-    return { items: rows.map(toZone), total };
-  }
-
-  async updateZone(id: string, patch: ZonePatch): Promise<Zone> {
-    const zone = this.must(await this.getZone(id), 'zone', id);
-    const next = { ...zone, ...patch };
-    this.run(
-      `zone ${id}`,
-      'UPDATE zones SET name = ?, paused = ?, modified_on = ? WHERE id = ?',
-      next.name.toLowerCase(),
-      next.paused ? 1 : 0,
-      nowIso(),
-      id,
-    );
-    this.ctx.record({ type: 'zone', id, zoneId: id, op: 'update' });
-    return this.must(await this.getZone(id), 'zone', id);
-  }
-
-  async deleteZone(id: string): Promise<void> {
-    this.must(await this.getZone(id), 'zone', id);
-    const hosts = this.count('SELECT COUNT(*) AS n FROM hosts WHERE zone_id = ?', id);
-    if (hosts > 0) throw conflict(`zone ${id} still has ${hosts} host(s)`);
-    // Rules and certificates belong to the zone and go with it; events are history and stay.
-    this.run(`zone ${id}`, 'DELETE FROM rules WHERE zone_id = ?', id);
-    this.run(`zone ${id}`, 'DELETE FROM rulesets WHERE zone_id = ?', id);
-    this.run(`zone ${id}`, 'DELETE FROM filters WHERE zone_id = ?', id);
-    this.run(`zone ${id}`, 'DELETE FROM client_certificates WHERE zone_id = ?', id);
-    this.run(`zone ${id}`, 'DELETE FROM zones WHERE id = ?', id);
-    this.ctx.record({ type: 'zone', id, zoneId: id, op: 'delete' });
-  }
-
-  async createHost(input: NewHost): Promise<Host> {
-    const id = input.id ?? newId();
-    const now = nowIso();
-    this.run(
-      `host ${input.hostname}`,
-      `INSERT INTO hosts (id, zone_id, hostname, origin, mtls_enabled, certificate_authority_id,
-         identity_headers, created_on, modified_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      id,
-      input.zoneId,
-      input.hostname.toLowerCase(),
-      input.origin,
-      input.mtlsEnabled ? 1 : 0,
-      input.certificateAuthorityId ?? null,
-      JSON.stringify(input.identityHeaders ?? {}),
-      now,
-      now,
-    );
-    this.ctx.record({ type: 'host', id, zoneId: input.zoneId, op: 'create' });
-    return this.must(await this.getHost(id), 'host', id);
-  }
-
-  async getHost(id: string): Promise<Host | undefined> {
-    const row = this.get('SELECT * FROM hosts WHERE id = ?', id);
-    return row && toHost(row);
-  }
-
-  async getHostByName(hostname: string): Promise<Host | undefined> {
-    const row = this.get('SELECT * FROM hosts WHERE hostname = ?', hostname.toLowerCase());
-    return row && toHost(row);
-  }
-
-  async listHosts(zoneId: string): Promise<Host[]> {
-    return this.all('SELECT * FROM hosts WHERE zone_id = ? ORDER BY hostname', zoneId).map(toHost);
-  }
-
-  async updateHost(id: string, patch: HostPatch): Promise<Host> {
-    const host = this.must(await this.getHost(id), 'host', id);
-    const next = { ...host, ...patch };
-    this.run(
-      `host ${id}`,
-      `UPDATE hosts SET hostname = ?, origin = ?, mtls_enabled = ?, certificate_authority_id = ?,
-         identity_headers = ?, modified_on = ? WHERE id = ?`,
-      next.hostname.toLowerCase(),
-      next.origin,
-      next.mtlsEnabled ? 1 : 0,
-      next.certificateAuthorityId,
-      JSON.stringify(next.identityHeaders),
-      nowIso(),
-      id,
-    );
-    this.ctx.record({ type: 'host', id, zoneId: host.zoneId, op: 'update' });
-    return this.must(await this.getHost(id), 'host', id);
-  }
-
-  async deleteHost(id: string): Promise<void> {
-    const host = this.must(await this.getHost(id), 'host', id);
-    this.run(`host ${id}`, 'DELETE FROM hosts WHERE id = ?', id);
-    this.ctx.record({ type: 'host', id, zoneId: host.zoneId, op: 'delete' });
-  }
-
-  async createRule(input: NewRule): Promise<Rule> {
-    const id = input.id ?? newId();
-    const size = this.count('SELECT COUNT(*) AS n FROM rules WHERE zone_id = ?', input.zoneId);
-    const position = clamp(input.position ?? size, 0, size);
-    this.run(
-      `rules of zone ${input.zoneId}`,
-      'UPDATE rules SET position = position + 1 WHERE zone_id = ? AND position >= ?',
-      input.zoneId,
-      position,
-    );
-    this.insertRule(id, input.zoneId, position, input, 1);
-    this.touchRuleset(input.zoneId);
-    this.ctx.record({ type: 'rule', id, zoneId: input.zoneId, op: 'create' });
-    return this.must(await this.getRule(id), 'rule', id);
-  }
-
-  async getRule(id: string): Promise<Rule | undefined> {
-    const row = this.get('SELECT * FROM rules WHERE id = ?', id);
-    return row && toRule(row);
-  }
-
-  async listRules(zoneId: string): Promise<Rule[]> {
-    return this.all('SELECT * FROM rules WHERE zone_id = ? ORDER BY position', zoneId).map(toRule);
-  }
-
-  async updateRule(id: string, patch: RulePatch): Promise<Rule> {
-    const rule = this.must(await this.getRule(id), 'rule', id);
-    const { position, ...fields } = patch;
-    const next = { ...rule, ...fields };
-    this.run(
-      `rule ${id}`,
-      `UPDATE rules SET action = ?, expression = ?, description = ?, enabled = ?, ref = ?,
-         action_parameters = ?, version = version + 1, last_updated = ? WHERE id = ?`,
-      next.action,
-      next.expression,
-      next.description,
-      next.enabled ? 1 : 0,
-      next.ref,
-      toJson(next.actionParameters ?? undefined),
-      nowIso(),
-      id,
-    );
-    if (position !== undefined && position !== rule.position) this.moveRule(rule, position);
-    this.touchRuleset(rule.zoneId);
-    this.ctx.record({ type: 'rule', id, zoneId: rule.zoneId, op: 'update' });
-    return this.must(await this.getRule(id), 'rule', id);
-  }
-
-  async deleteRule(id: string): Promise<void> {
-    const rule = this.must(await this.getRule(id), 'rule', id);
-    this.run(`rule ${id}`, 'DELETE FROM rules WHERE id = ?', id);
-    this.run(
-      `rules of zone ${rule.zoneId}`,
-      'UPDATE rules SET position = position - 1 WHERE zone_id = ? AND position > ?',
-      rule.zoneId,
-      rule.position,
-    );
-    this.touchRuleset(rule.zoneId);
-    this.ctx.record({ type: 'rule', id, zoneId: rule.zoneId, op: 'delete' });
-  }
-
-  async replaceRules(
-    zoneId: string,
-    rules: Omit<NewRule, 'zoneId' | 'position'>[],
-  ): Promise<Rule[]> {
-    const before = new Map((await this.listRules(zoneId)).map((r) => [r.id, r]));
-    this.run(`rules of zone ${zoneId}`, 'DELETE FROM rules WHERE zone_id = ?', zoneId);
-    rules.forEach((input, position) => {
-      const id = input.id ?? newId();
-      const old = before.get(id);
-      const changed = !old || !sameRule(old, input);
-      const version = old ? old.version + (changed ? 1 : 0) : 1;
-      const kept = { ...input, filterId: input.filterId ?? old?.filterId };
-      this.insertRule(id, zoneId, position, kept, version, changed ? nowIso() : old.lastUpdated);
-      before.delete(id);
-      this.ctx.record({ type: 'rule', id, zoneId, op: old ? 'update' : 'create' });
+    LEVELS.forEach((level, i) => {
+      for (const [key, n] of rollups[i]!) {
+        const [zoneId, unit, dim, value] = key.split('\0');
+        this.run(
+          'event rollup',
+          `INSERT INTO ${level.table} (zone_id, ${level.column}, dim, value, n)
+           VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (zone_id, dim, ${level.column}, value) DO UPDATE SET n = n + excluded.n`,
+          zoneId,
+          Number(unit),
+          dim,
+          value,
+          n,
+        );
+      }
     });
-    for (const id of before.keys()) this.ctx.record({ type: 'rule', id, zoneId, op: 'delete' });
-    this.touchRuleset(zoneId);
-    return this.listRules(zoneId);
+    for (const [key, n] of minutes) {
+      const [zoneId, minute, action] = key.split('\0');
+      this.run(
+        'event rollup',
+        `INSERT INTO event_minutes (zone_id, minute, action, n) VALUES (?, ?, ?, ?)
+         ON CONFLICT (zone_id, minute, action) DO UPDATE SET n = n + excluded.n`,
+        zoneId,
+        Number(minute),
+        action,
+        n,
+      );
+    }
   }
 
-  async configVersion(): Promise<number> {
-    return this.count("SELECT value AS n FROM meta WHERE key = 'config_version'");
+  /**
+   * One query per dimension: with `dim` fixed, the rollup's key (zone, dim, unit, value)
+   * bounds the range of units, where a query over every dimension would scan the zone's rows.
+   */
+  protected override rollupSums(level: Level, zoneId: string, first: number, last: number): Row[] {
+    const rows: Row[] = [];
+    for (const dim of Object.keys(DIMENSIONS) as Dimension[]) {
+      rows.push(
+        ...this.all(
+          `SELECT dim, value, SUM(n) AS n FROM ${level.table} WHERE zone_id = ? AND dim = ?
+           AND ${level.column} >= ? AND ${level.column} < ? GROUP BY value`,
+          zoneId,
+          dim,
+          first,
+          last,
+        ),
+      );
+    }
+    return rows;
   }
 
-  private insertRule(
-    id: string,
-    zoneId: string,
-    position: number,
-    r: Omit<NewRule, 'zoneId' | 'position'>,
-    version: number,
-    lastUpdated = nowIso(),
-  ): void {
-    this.run(
-      `rule ${id}`,
-      `INSERT INTO rules (id, zone_id, position, action, expression, description, enabled, ref,
-         action_parameters, version, last_updated, filter_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      id,
-      zoneId,
-      position,
-      r.action,
-      r.expression,
-      r.description ?? '',
-      r.enabled === false ? 0 : 1,
-      r.ref ?? id,
-      toJson(r.actionParameters ?? undefined),
-      version,
-      lastUpdated,
-      r.filterId === undefined || r.filterId === id ? null : r.filterId,
-    );
+  #stmt(sql: string): Database.Statement {
+    this.ctx.assertOpen();
+    let s = this.#cache.get(sql);
+    if (!s) {
+      s = this.#db.prepare(sql);
+      this.#cache.set(sql, s);
+    }
+    return s;
   }
 
-  private moveRule(rule: Rule, to: number): void {
-    const size = this.count('SELECT COUNT(*) AS n FROM rules WHERE zone_id = ?', rule.zoneId);
-    const target = clamp(to, 0, size - 1);
-    const [shift, lo, hi] =
-      target < rule.position ? [1, target, rule.position - 1] : [-1, rule.position + 1, target];
-    this.run(
-      `rules of zone ${rule.zoneId}`,
-      `UPDATE rules SET position = position + ? WHERE zone_id = ? AND position BETWEEN ? AND ?`,
-      shift,
-      rule.zoneId,
-      lo,
-      hi,
-    );
-    this.run(`rule ${rule.id}`, 'UPDATE rules SET position = ? WHERE id = ?', target, rule.id);
+  protected all(sql: string, ...params: unknown[]): Row[] {
+    return this.#stmt(sql).all(...params) as Row[];
+  }
+
+  protected get(sql: string, ...params: unknown[]): Row | undefined {
+    return this.#stmt(sql).get(...params) as Row | undefined;
+  }
+
+  protected run(what: string, sql: string, ...params: unknown[]): number {
+    try {
+      return this.#stmt(sql).run(...params).changes;
+    } catch (err) {
+      throw translate(what, err);
+    }
   }
 }

@@ -2,8 +2,7 @@ import { newId, nowIso } from '../ids.ts';
 import type { ListItemQuery, NewList, NewListItem } from '../store.ts';
 import type { ListItem, ListOperation, Page, RuleList } from '../types.ts';
 import { RulesetData } from './ruleset-data.ts';
-import { toList, toListItem, toListOperation } from './rows.ts';
-import { limits } from './statements.ts';
+import { limits } from '../records.ts';
 
 const LIST_SELECT = `SELECT l.*, (SELECT COUNT(*) FROM list_items i WHERE i.list_id = l.id) AS num_items
   FROM lists l`;
@@ -12,11 +11,11 @@ const LIST_SELECT = `SELECT l.*, (SELECT COUNT(*) FROM list_items i WHERE i.list
  * Named lists and their items. Lists are edge configuration (expressions read them), so every
  * change is recorded and bumps the configuration version.
  */
-export class ListData extends RulesetData {
+export abstract class ListData extends RulesetData {
   async createList(input: NewList): Promise<RuleList> {
     const id = input.id ?? newId();
     const now = nowIso();
-    this.run(
+    await this.run(
       `list ${input.name}`,
       `INSERT INTO lists (id, account_id, name, kind, description, created_on, modified_on)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -33,22 +32,27 @@ export class ListData extends RulesetData {
   }
 
   async getList(id: string): Promise<RuleList | undefined> {
-    const row = this.get(`${LIST_SELECT} WHERE l.id = ?`, id);
-    return row && toList(row);
+    const row = await this.get(`${LIST_SELECT} WHERE l.id = ?`, id);
+    return row && this.rows.toList(row);
   }
 
   async getListByName(accountId: string, name: string): Promise<RuleList | undefined> {
-    const row = this.get(`${LIST_SELECT} WHERE l.account_id = ? AND l.name = ?`, accountId, name);
-    return row && toList(row);
+    const row = await this.get(
+      `${LIST_SELECT} WHERE l.account_id = ? AND l.name = ?`,
+      accountId,
+      name,
+    );
+    return row && this.rows.toList(row);
   }
 
   async listLists(accountId: string): Promise<RuleList[]> {
-    return this.all(`${LIST_SELECT} WHERE l.account_id = ? ORDER BY l.name`, accountId).map(toList);
+    const rows = await this.all(`${LIST_SELECT} WHERE l.account_id = ? ORDER BY l.name`, accountId);
+    return rows.map(this.rows.toList);
   }
 
   async updateList(id: string, patch: { description?: string }): Promise<RuleList> {
     const list = this.must(await this.getList(id), 'list', id);
-    this.run(
+    await this.run(
       `list ${id}`,
       'UPDATE lists SET description = ?, modified_on = ? WHERE id = ?',
       patch.description ?? list.description,
@@ -61,46 +65,56 @@ export class ListData extends RulesetData {
 
   async deleteList(id: string): Promise<void> {
     this.must(await this.getList(id), 'list', id);
-    this.run(`list ${id}`, 'DELETE FROM list_items WHERE list_id = ?', id);
-    this.run(`list ${id}`, 'DELETE FROM lists WHERE id = ?', id);
+    await this.run(`list ${id}`, 'DELETE FROM list_items WHERE list_id = ?', id);
+    await this.run(`list ${id}`, 'DELETE FROM lists WHERE id = ?', id);
     this.ctx.record({ type: 'list', id, op: 'delete' });
   }
 
   async listListItems(listId: string, query?: ListItemQuery): Promise<Page<ListItem>> {
     const [limit, offset] = limits(query, 100);
     const search = `%${(query?.search ?? '').replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const where = "list_id = ? AND value LIKE ? ESCAPE '\\'";
-    const rows = this.all(
+    const where = `list_id = ? AND value ${this.dialect.likeCaseless} ? ESCAPE '\\'`;
+    const rows = await this.all(
       `SELECT * FROM list_items WHERE ${where} ORDER BY seq LIMIT ? OFFSET ?`,
       listId,
       search,
       limit,
       offset,
     );
-    const total = this.count(`SELECT COUNT(*) AS n FROM list_items WHERE ${where}`, listId, search);
-    return { items: rows.map(toListItem), total };
+    const total = await this.count(
+      `SELECT COUNT(*) AS n FROM list_items WHERE ${where}`,
+      listId,
+      search,
+    );
+    return { items: rows.map(this.rows.toListItem), total };
   }
 
   async listItemValues(listId: string): Promise<string[]> {
-    return this.all('SELECT value FROM list_items WHERE list_id = ? ORDER BY seq', listId).map(
-      (r) => r.value as string,
+    const rows = await this.all(
+      'SELECT value FROM list_items WHERE list_id = ? ORDER BY seq',
+      listId,
     );
+    return rows.map((r) => r.value as string);
   }
 
   async getListItem(listId: string, itemId: string): Promise<ListItem | undefined> {
-    const row = this.get('SELECT * FROM list_items WHERE list_id = ? AND id = ?', listId, itemId);
-    return row && toListItem(row);
+    const row = await this.get(
+      'SELECT * FROM list_items WHERE list_id = ? AND id = ?',
+      listId,
+      itemId,
+    );
+    return row && this.rows.toListItem(row);
   }
 
   async addListItems(listId: string, items: NewListItem[]): Promise<void> {
     this.must(await this.getList(listId), 'list', listId);
     const now = nowIso();
-    let seq = this.count(
+    let seq = await this.count(
       'SELECT COALESCE(MAX(seq), 0) AS n FROM list_items WHERE list_id = ?',
       listId,
     );
     for (const item of items) {
-      this.run(
+      await this.run(
         `items of list ${listId}`,
         `INSERT INTO list_items (id, list_id, value, comment, created_on, modified_on, seq)
          VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -115,26 +129,31 @@ export class ListData extends RulesetData {
         ++seq,
       );
     }
-    this.touchList(listId, now);
+    await this.touchList(listId, now);
   }
 
   async replaceListItems(listId: string, items: NewListItem[]): Promise<void> {
     this.must(await this.getList(listId), 'list', listId);
-    this.run(`items of list ${listId}`, 'DELETE FROM list_items WHERE list_id = ?', listId);
+    await this.run(`items of list ${listId}`, 'DELETE FROM list_items WHERE list_id = ?', listId);
     await this.addListItems(listId, items);
   }
 
   async deleteListItems(listId: string, itemIds: string[]): Promise<void> {
     this.must(await this.getList(listId), 'list', listId);
     for (const id of itemIds) {
-      this.run(`item ${id}`, 'DELETE FROM list_items WHERE list_id = ? AND id = ?', listId, id);
+      await this.run(
+        `item ${id}`,
+        'DELETE FROM list_items WHERE list_id = ? AND id = ?',
+        listId,
+        id,
+      );
     }
-    this.touchList(listId, nowIso());
+    await this.touchList(listId, nowIso());
   }
 
   async createListOperation(input: Omit<ListOperation, 'id'>): Promise<ListOperation> {
     const id = newId();
-    this.run(
+    await this.run(
       `list operation ${id}`,
       `INSERT INTO list_operations (id, account_id, status, error, completed)
        VALUES (?, ?, ?, ?, ?)`,
@@ -148,12 +167,12 @@ export class ListData extends RulesetData {
   }
 
   async getListOperation(id: string): Promise<ListOperation | undefined> {
-    const row = this.get('SELECT * FROM list_operations WHERE id = ?', id);
-    return row && toListOperation(row);
+    const row = await this.get('SELECT * FROM list_operations WHERE id = ?', id);
+    return row && this.rows.toListOperation(row);
   }
 
-  private touchList(listId: string, now: string): void {
-    this.run(`list ${listId}`, 'UPDATE lists SET modified_on = ? WHERE id = ?', now, listId);
+  private async touchList(listId: string, now: string): Promise<void> {
+    await this.run(`list ${listId}`, 'UPDATE lists SET modified_on = ? WHERE id = ?', now, listId);
     this.ctx.record({ type: 'list', id: listId, op: 'update' });
   }
 }

@@ -2,19 +2,19 @@ import { StoreError, StoreErrorCode } from '../errors.ts';
 import type { AnalyticsQuery, EventAnalytics, EventPage, EventQuery } from '../store.ts';
 import type { FirewallEvent } from '../types.ts';
 import { ListData } from './list-data.ts';
-import { toFirewallEvent } from './rows.ts';
+import type { Row } from './rows.ts';
+import type { Awaitable } from './statements.ts';
 import {
   bucketing,
   decodeCursor,
-  DIMENSIONS,
   dimensionValues,
   edges,
   encodeCursor,
   LEVELS,
   MINUTE,
-  rollUp,
   topEntries,
   type Dimension,
+  type Level,
 } from '../event-rollups.ts';
 
 type Counts = Map<string, number>;
@@ -26,59 +26,9 @@ type Counts = Map<string, number>;
  * ones at the edges of the range from the events, so the answer is exact and its cost grows
  * with the length of the range in days and hours, not with the number of events.
  */
-export class EventData extends ListData {
-  async insertEvents(events: FirewallEvent[]): Promise<void> {
-    const { levels: rollups, minutes } = rollUp(events);
-    for (const e of events) {
-      this.run(
-        'firewall event',
-        `INSERT INTO firewall_events (id, time, zone_id, host, rule_id, action, reason, client_ip,
-           method, path, cert_fingerprint, cert_serial, ray_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        e.id,
-        e.time,
-        e.zoneId,
-        e.host,
-        e.ruleId,
-        e.action,
-        e.reason,
-        e.clientIp,
-        e.method,
-        e.path,
-        e.certFingerprint,
-        e.certSerial,
-        e.rayId,
-      );
-    }
-    LEVELS.forEach((level, i) => {
-      for (const [key, n] of rollups[i]!) {
-        const [zoneId, unit, dim, value] = key.split('\0');
-        this.run(
-          'event rollup',
-          `INSERT INTO ${level.table} (zone_id, ${level.column}, dim, value, n)
-           VALUES (?, ?, ?, ?, ?)
-           ON CONFLICT (zone_id, dim, ${level.column}, value) DO UPDATE SET n = n + excluded.n`,
-          zoneId,
-          Number(unit),
-          dim,
-          value,
-          n,
-        );
-      }
-    });
-    for (const [key, n] of minutes) {
-      const [zoneId, minute, action] = key.split('\0');
-      this.run(
-        'event rollup',
-        `INSERT INTO event_minutes (zone_id, minute, action, n) VALUES (?, ?, ?, ?)
-         ON CONFLICT (zone_id, minute, action) DO UPDATE SET n = n + excluded.n`,
-        zoneId,
-        Number(minute),
-        action,
-        n,
-      );
-    }
-  }
+export abstract class EventData extends ListData {
+  /** Stores a batch of events and adds them to the rollups; each dialect batches its own way. */
+  abstract insertEvents(events: FirewallEvent[]): Promise<void>;
 
   async queryEvents(q: EventQuery): Promise<EventPage> {
     const where = ['zone_id = ?'];
@@ -111,20 +61,20 @@ export class EventData extends ListData {
       params.push(after.time, after.time, after.id);
     }
     const limit = Math.max(1, Math.min(q.limit ?? 50, 1000));
-    const rows = this.all(
+    const rows = await this.all(
       `SELECT * FROM firewall_events WHERE ${where.join(' AND ')}
        ORDER BY time DESC, id DESC LIMIT ?`,
       ...params,
       limit + 1,
     );
-    const items = rows.slice(0, limit).map(toFirewallEvent);
+    const items = rows.slice(0, limit).map(this.rows.toFirewallEvent);
     const last = items.at(-1);
     return rows.length > limit && last ? { items, cursor: encodeCursor(last) } : { items };
   }
 
   async eventAnalytics(q: AnalyticsQuery): Promise<EventAnalytics> {
-    const series = this.#series(q);
-    const ranked = this.#ranked(q);
+    const series = await this.#series(q);
+    const ranked = await this.#ranked(q);
     const top = (dim: Dimension) => topEntries(ranked.get(dim), q.top);
     let total = 0;
     for (const { counts } of series) for (const n of Object.values(counts)) total += n;
@@ -144,22 +94,41 @@ export class EventData extends ListData {
     // Rollups go by whole hours and minutes: one that straddles `time` keeps counting the
     // expired events of its first part until it is itself wholly expired.
     for (const level of LEVELS) {
-      this.run(
+      await this.run(
         'event rollups',
         `DELETE FROM ${level.table} WHERE ${level.column} < ?`,
         Math.floor(time / level.unit),
       );
     }
-    this.run(
+    await this.run(
       'event rollups',
       'DELETE FROM event_minutes WHERE minute < ?',
       Math.floor(time / MINUTE),
     );
-    return this.run('firewall events', 'DELETE FROM firewall_events WHERE time < ?', time).changes;
+    return this.run('firewall events', 'DELETE FROM firewall_events WHERE time < ?', time);
+  }
+
+  /**
+   * The counts of one rollup level over its whole units `[first, last)`, summed per dimension
+   * and value: rows of `dim`, `value` and `n`, in one grouped query.
+   */
+  protected rollupSums(
+    level: Level,
+    zoneId: string,
+    first: number,
+    last: number,
+  ): Awaitable<Row[]> {
+    return this.all(
+      `SELECT dim, value, SUM(n) AS n FROM ${level.table} WHERE zone_id = ?
+       AND ${level.column} >= ? AND ${level.column} < ? GROUP BY dim, value`,
+      zoneId,
+      first,
+      last,
+    );
   }
 
   /** Events per bucket and action: whole minutes from the rollup, the edges from events. */
-  #series(q: AnalyticsQuery): EventAnalytics['series'] {
+  async #series(q: AnalyticsQuery): Promise<EventAnalytics['series']> {
     const buckets = new Map<number, Record<string, number>>();
     const { anchor, step } = bucketing(q);
     const add = (time: number, action: string, n: number) => {
@@ -170,7 +139,7 @@ export class EventData extends ListData {
     };
     const [first, last] = [Math.ceil(q.since / MINUTE), Math.floor(q.until / MINUTE)];
     if (first < last) {
-      for (const r of this.all(
+      for (const r of await this.all(
         `SELECT minute, action, n FROM event_minutes
          WHERE zone_id = ? AND minute >= ? AND minute < ?`,
         q.zoneId,
@@ -181,7 +150,7 @@ export class EventData extends ListData {
       }
     }
     for (const [from, to] of edges(q.since, q.until, first, last, MINUTE)) {
-      for (const r of this.all(
+      for (const r of await this.all(
         `SELECT time, action FROM firewall_events WHERE zone_id = ? AND time >= ? AND time < ?`,
         q.zoneId,
         from,
@@ -197,7 +166,7 @@ export class EventData extends ListData {
    * Counts per value of each ranked column: whole days from the daily rollup, whole hours of
    * what is left from the hourly one, and only the partial hours at the edges from events.
    */
-  #ranked(q: AnalyticsQuery): Map<Dimension, Counts> {
+  async #ranked(q: AnalyticsQuery): Promise<Map<Dimension, Counts>> {
     const out = new Map<Dimension, Counts>();
     const add = (dim: Dimension, value: string, n: number) => {
       const counts = out.get(dim) ?? new Map<string, number>();
@@ -210,17 +179,8 @@ export class EventData extends ListData {
       for (const [from, to] of left) {
         const [first, last] = [Math.ceil(from / level.unit), Math.floor(to / level.unit)];
         if (first < last) {
-          for (const dim of Object.keys(DIMENSIONS) as Dimension[]) {
-            for (const r of this.all(
-              `SELECT value, SUM(n) AS n FROM ${level.table} WHERE zone_id = ? AND dim = ?
-               AND ${level.column} >= ? AND ${level.column} < ? GROUP BY value`,
-              q.zoneId,
-              dim,
-              first,
-              last,
-            )) {
-              add(dim, r.value as string, r.n as number);
-            }
+          for (const r of await this.rollupSums(level, q.zoneId, first, last)) {
+            add(r.dim as Dimension, r.value as string, r.n as number);
           }
         }
         rest.push(...edges(from, to, first, last, level.unit));
@@ -228,13 +188,13 @@ export class EventData extends ListData {
       left = rest;
     }
     for (const [from, to] of left) {
-      for (const r of this.all(
+      for (const r of await this.all(
         `SELECT * FROM firewall_events WHERE zone_id = ? AND time >= ? AND time < ?`,
         q.zoneId,
         from,
         to,
       )) {
-        for (const [dim, value] of dimensionValues(toFirewallEvent(r))) {
+        for (const [dim, value] of dimensionValues(this.rows.toFirewallEvent(r))) {
           if (value !== null) add(dim, value, 1);
         }
       }

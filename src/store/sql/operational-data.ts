@@ -7,20 +7,20 @@ import type {
   NewEdgeReport,
 } from '../store.ts';
 import type { ApiToken, AuditEntry, EdgeNode, Page, PageQuery } from '../types.ts';
-import { toApiToken, toAuditEntry, toEdgeNode, toJson } from './rows.ts';
 import { EventData } from './event-data.ts';
-import { limits } from './statements.ts';
+import { toJson } from './rows.ts';
+import { limits } from '../records.ts';
 
 /**
  * Tokens, the audit log and edge reports: records that are not edge configuration, so they never bump the
  * configuration version.
  */
-export class OperationalData extends EventData {
+export abstract class OperationalData extends EventData {
   async createApiToken(input: NewApiToken): Promise<ApiToken> {
     const id = input.id ?? newId();
     const now = nowIso();
-    const seq = this.count('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM api_tokens');
-    this.run(
+    const seq = await this.count('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM api_tokens');
+    await this.run(
       `api token ${input.name}`,
       `INSERT INTO api_tokens (id, name, secret_hash, status, policies, issued_on, modified_on,
          expires_on, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -38,28 +38,32 @@ export class OperationalData extends EventData {
   }
 
   async getApiToken(id: string): Promise<ApiToken | undefined> {
-    const row = this.get('SELECT * FROM api_tokens WHERE id = ?', id);
-    return row && toApiToken(row);
+    const row = await this.get('SELECT * FROM api_tokens WHERE id = ?', id);
+    return row && this.rows.toApiToken(row);
   }
 
   async getApiTokenBySecretHash(secretHash: string): Promise<ApiToken | undefined> {
-    const row = this.get('SELECT * FROM api_tokens WHERE secret_hash = ?', secretHash);
-    return row && toApiToken(row);
+    const row = await this.get('SELECT * FROM api_tokens WHERE secret_hash = ?', secretHash);
+    return row && this.rows.toApiToken(row);
   }
 
   async listApiTokens(query?: PageQuery): Promise<Page<ApiToken>> {
     const [limit, offset] = limits(query);
-    const rows = this.all('SELECT * FROM api_tokens ORDER BY seq LIMIT ? OFFSET ?', limit, offset);
+    const rows = await this.all(
+      'SELECT * FROM api_tokens ORDER BY seq LIMIT ? OFFSET ?',
+      limit,
+      offset,
+    );
     return {
-      items: rows.map(toApiToken),
-      total: this.count('SELECT COUNT(*) AS n FROM api_tokens'),
+      items: rows.map(this.rows.toApiToken),
+      total: await this.count('SELECT COUNT(*) AS n FROM api_tokens'),
     };
   }
 
   async updateApiToken(id: string, patch: ApiTokenPatch): Promise<ApiToken> {
     const t = this.must(await this.getApiToken(id), 'api token', id);
     const next = { ...t, ...patch };
-    this.run(
+    await this.run(
       `api token ${id}`,
       `UPDATE api_tokens SET name = ?, secret_hash = ?, policies = ?, status = ?, expires_on = ?,
          last_used_on = ?, modified_on = ? WHERE id = ?`,
@@ -77,13 +81,13 @@ export class OperationalData extends EventData {
   }
 
   async deleteApiToken(id: string): Promise<void> {
-    const r = this.run(`api token ${id}`, 'DELETE FROM api_tokens WHERE id = ?', id);
-    if (r.changes === 0) this.must(undefined, 'api token', id);
+    const n = await this.run(`api token ${id}`, 'DELETE FROM api_tokens WHERE id = ?', id);
+    if (n === 0) this.must(undefined, 'api token', id);
   }
 
   async reportEdge(input: NewEdgeReport): Promise<EdgeNode> {
     const now = nowIso();
-    this.run(
+    await this.run(
       `edge ${input.id}`,
       `INSERT INTO edges (id, name, role, applied_version, source, first_seen, last_seen)
        VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -98,21 +102,21 @@ export class OperationalData extends EventData {
       now,
       now,
     );
-    return toEdgeNode(this.get('SELECT * FROM edges WHERE id = ?', input.id)!);
+    return this.rows.toEdgeNode((await this.get('SELECT * FROM edges WHERE id = ?', input.id))!);
   }
 
   async listEdges(): Promise<EdgeNode[]> {
-    return this.all('SELECT * FROM edges ORDER BY name, id').map(toEdgeNode);
+    return (await this.all('SELECT * FROM edges ORDER BY name, id')).map(this.rows.toEdgeNode);
   }
 
   async deleteEdge(id: string): Promise<void> {
-    const n = this.run(`edge ${id}`, 'DELETE FROM edges WHERE id = ?', id);
-    if (n.changes === 0) this.must(undefined, 'edge', id);
+    const n = await this.run(`edge ${id}`, 'DELETE FROM edges WHERE id = ?', id);
+    if (n === 0) this.must(undefined, 'edge', id);
   }
 
   async appendAudit(entry: NewAuditEntry): Promise<AuditEntry> {
     const id = newId();
-    this.run(
+    await this.run(
       'audit entry',
       `INSERT INTO audit_log (id, account_id, actor, action, resource_type, resource_id, zone_id,
          before, after, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -127,7 +131,7 @@ export class OperationalData extends EventData {
       toJson(entry.after),
       entry.when ?? nowIso(),
     );
-    return toAuditEntry(this.get('SELECT * FROM audit_log WHERE id = ?', id)!);
+    return this.rows.toAuditEntry((await this.get('SELECT * FROM audit_log WHERE id = ?', id))!);
   }
 
   async listAudit(query: AuditQuery): Promise<Page<AuditEntry>> {
@@ -144,13 +148,13 @@ export class OperationalData extends EventData {
       params.push(value);
     }
     const order = query.ascending ? 'ASC' : 'DESC';
-    const rows = this.all(
+    const rows = await this.all(
       `SELECT * FROM audit_log WHERE ${where} ORDER BY seq ${order} LIMIT ? OFFSET ?`,
       ...params,
       limit,
       offset,
     );
-    const total = this.count(`SELECT COUNT(*) AS n FROM audit_log WHERE ${where}`, ...params);
-    return { items: rows.map(toAuditEntry), total };
+    const total = await this.count(`SELECT COUNT(*) AS n FROM audit_log WHERE ${where}`, ...params);
+    return { items: rows.map(this.rows.toAuditEntry), total };
   }
 }

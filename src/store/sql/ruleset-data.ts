@@ -1,7 +1,6 @@
 import { newId, nowIso } from '../ids.ts';
 import type { RulesetPatch } from '../store.ts';
 import type { RulesetInfo } from '../types.ts';
-import { toRulesetInfo } from './rows.ts';
 import { FilterData } from './filter-data.ts';
 
 /** The name Cloudflare gives a zone's entry-point ruleset when none is supplied. */
@@ -12,15 +11,15 @@ const DEFAULT_RULESET_NAME = 'default';
  * the zone's rule list; every change to that list bumps the version through
  * {@link RulesetData.touchRuleset}, so that both rule APIs show one history.
  */
-export class RulesetData extends FilterData {
+export abstract class RulesetData extends FilterData {
   async getRuleset(zoneId: string): Promise<RulesetInfo | undefined> {
     const row = await this.get('SELECT * FROM rulesets WHERE zone_id = ?', zoneId);
-    return row && toRulesetInfo(row);
+    return row && this.rows.toRulesetInfo(row);
   }
 
   async getRulesetById(id: string): Promise<RulesetInfo | undefined> {
     const row = await this.get('SELECT * FROM rulesets WHERE id = ?', id);
-    return row && toRulesetInfo(row);
+    return row && this.rows.toRulesetInfo(row);
   }
 
   async saveRuleset(zoneId: string, patch: RulesetPatch): Promise<RulesetInfo> {
@@ -70,6 +69,8 @@ export class RulesetData extends FilterData {
       DEFAULT_RULESET_NAME,
       now,
     );
-    return toRulesetInfo((await this.get('SELECT * FROM rulesets WHERE zone_id = ?', zoneId))!);
+    return this.rows.toRulesetInfo(
+      (await this.get('SELECT * FROM rulesets WHERE zone_id = ?', zoneId))!,
+    );
   }
 }

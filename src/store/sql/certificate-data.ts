@@ -16,14 +16,13 @@ import type {
   Page,
 } from '../types.ts';
 import { OperationalData } from './operational-data.ts';
-import { toCertificateAuthority, toClientCertificate, toCustomCertificate } from './rows.ts';
 import { limits } from '../records.ts';
 
 /** Statuses in which the edge must treat a certificate as revoked. */
 const REVOKED_STATES: readonly ClientCertificateStatus[] = ['pending_revocation', 'revoked'];
 
 /** Certificate authorities and the client certificates they issued. */
-export class CertificateData extends OperationalData {
+export abstract class CertificateData extends OperationalData {
   async createCertificateAuthority(input: NewCertificateAuthority): Promise<CertificateAuthority> {
     const id = input.id ?? newId();
     const now = nowIso();
@@ -46,7 +45,7 @@ export class CertificateData extends OperationalData {
 
   async getCertificateAuthority(id: string): Promise<CertificateAuthority | undefined> {
     const row = await this.get('SELECT * FROM certificate_authorities WHERE id = ?', id);
-    return row && toCertificateAuthority(row);
+    return row && this.rows.toCertificateAuthority(row);
   }
 
   async listCertificateAuthorities(accountId: string): Promise<CertificateAuthority[]> {
@@ -54,7 +53,7 @@ export class CertificateData extends OperationalData {
       'SELECT * FROM certificate_authorities WHERE account_id = ? ORDER BY created_on, id',
       accountId,
     );
-    return rows.map(toCertificateAuthority);
+    return rows.map(this.rows.toCertificateAuthority);
   }
 
   async updateCertificateAuthority(
@@ -127,7 +126,7 @@ export class CertificateData extends OperationalData {
 
   async getClientCertificate(id: string): Promise<ClientCertificate | undefined> {
     const row = await this.get('SELECT * FROM client_certificates WHERE id = ?', id);
-    return row && toClientCertificate(row);
+    return row && this.rows.toClientCertificate(row);
   }
 
   async listClientCertificates(query: ClientCertificateQuery): Promise<Page<ClientCertificate>> {
@@ -144,7 +143,7 @@ export class CertificateData extends OperationalData {
       `SELECT COUNT(*) AS n FROM client_certificates WHERE ${where}`,
       ...params,
     );
-    return { items: rows.map(toClientCertificate), total };
+    return { items: rows.map(this.rows.toClientCertificate), total };
   }
 
   async setClientCertificateStatus(
@@ -157,7 +156,7 @@ export class CertificateData extends OperationalData {
         ? nowIso()
         : cert.revokedOn;
     // The version the change will commit at: the edge compares it with the version it applied.
-    const version = await this.count('SELECT version + 1 AS n FROM config_version');
+    const version = (await this.count(this.dialect.configVersion)) + 1;
     await this.run(
       `client certificate ${id}`,
       `UPDATE client_certificates SET status = ?, revoked_on = ?, status_version = ? WHERE id = ?`,
@@ -209,7 +208,7 @@ export class CertificateData extends OperationalData {
 
   async getCustomCertificate(id: string): Promise<CustomCertificate | undefined> {
     const row = await this.get('SELECT * FROM custom_certificates WHERE id = ?', id);
-    return row && toCustomCertificate(row);
+    return row && this.rows.toCustomCertificate(row);
   }
 
   async listCustomCertificates(zoneId: string): Promise<CustomCertificate[]> {
@@ -217,7 +216,7 @@ export class CertificateData extends OperationalData {
       'SELECT * FROM custom_certificates WHERE zone_id = ? ORDER BY priority DESC, seq',
       zoneId,
     );
-    return rows.map(toCustomCertificate);
+    return rows.map(this.rows.toCustomCertificate);
   }
 
   async updateCustomCertificate(
