@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +40,51 @@ test('with two edge workers, every worker serves and every worker applies a new 
       after = await Promise.all(Array.from({ length: 8 }, () => get(port, ca, '/stop', identity)));
     } while (after.some((s) => s !== 403) && Date.now() < deadline);
     assert.deepEqual(after, Array(8).fill(403), 'every worker blocks within 5 s');
+  } finally {
+    assert.equal(await p.stop(), 0);
+  }
+});
+
+test('a killed edge worker is replaced while the other serves on', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'portcullis-cluster-'));
+  const p = await startServe(['--data-dir', dataDir], { PORTCULLIS_EDGE_WORKERS: '2' });
+  try {
+    const port = edgePortOf(p);
+    const { ca, identity } = demoFiles(dataDir);
+    const workers = () =>
+      execFileSync('ps', ['-o', 'pid=', '--ppid', String(p.child.pid)])
+        .toString()
+        .trim()
+        .split(/\s+/)
+        .map(Number);
+    const before = workers();
+    assert.equal(before.length, 2, 'two workers');
+
+    let served = 0;
+    const failures: string[] = [];
+    let loading = true;
+    const load = (async () => {
+      while (loading) {
+        const got = await get(port, ca, '/hello', identity).catch((err: Error) => err.message);
+        if (got === 200) served++;
+        else failures.push(String(got));
+      }
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    process.kill(before[0]!, 'SIGKILL');
+    const deadline = Date.now() + 30_000;
+    while (!(workers().length === 2 && !workers().includes(before[0]!))) {
+      assert.ok(Date.now() < deadline, 'the killed worker is replaced within 30 s');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const servedAtReplacement = served;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    loading = false;
+    await load;
+    // A connection the killed worker held when it died may fail; nothing after that may.
+    assert.ok(failures.length <= 1, `requests failed: ${failures.join(', ')}`);
+    assert.ok(served > servedAtReplacement, 'requests are served after the replacement');
+    assert.match(p.stderr(), /edge worker died, starting another/);
   } finally {
     assert.equal(await p.stop(), 0);
   }
