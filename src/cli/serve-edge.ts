@@ -12,7 +12,7 @@ import { reportApplied } from '../edge/edge-reporter.ts';
 import { EdgeServer, type EdgeServerOptions } from '../edge/edge-server.ts';
 import { EDGE_CA_CERT_FILE, EdgeCertificates } from '../edge/server-certificates.ts';
 import { EventBuffer } from '../events/event-buffer.ts';
-import { openInBackground, StoreError, StoreErrorCode, type Store } from '../store/index.ts';
+import { isStoreUnavailable, openInBackground, type Store } from '../store/index.ts';
 import { createLogger } from './logger.ts';
 import { loadMasterKey } from './master-key.ts';
 import { describeStore, openStore } from './open-store.ts';
@@ -121,7 +121,7 @@ async function edgeStore(settings: ServeSettings, logger: Logger): Promise<Store
   try {
     return await openStore(settings, logger);
   } catch (err) {
-    if (!(err instanceof StoreError) || err.code !== StoreErrorCode.Unavailable) throw err;
+    if (!isStoreUnavailable(err)) throw err;
     logger.warn({ err }, 'database unreachable, trying again in the background');
     return openInBackground(() => openStore(settings, logger), {
       retryMs: settings.pollIntervalMs,
@@ -138,7 +138,7 @@ export function eventBuffer(store: Store, logger: Logger): EventBuffer {
   return new EventBuffer({
     write: (batch) => store.insertEvents(batch),
     onError: (err, dropped) => logger.error({ err, dropped }, 'events dropped'),
-    keepOnError: (err) => err instanceof StoreError && err.code === StoreErrorCode.Unavailable,
+    keepOnError: isStoreUnavailable,
   });
 }
 

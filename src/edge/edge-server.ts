@@ -15,7 +15,13 @@ import {
 import type { EventBuffer } from '../events/event-buffer.ts';
 import { EdgeMetrics } from '../events/metrics.ts';
 import { Registry } from 'prom-client';
-import { StoreError, StoreErrorCode, type ConfigChange, type Store } from '../store/index.ts';
+import {
+  isStoreUnavailable,
+  StoreError,
+  StoreErrorCode,
+  type ConfigChange,
+  type Store,
+} from '../store/index.ts';
 import { ClientHelloError, readClientHello } from './client-hello.ts';
 import { Forwarder, type ForwarderOptions } from './forwarder.ts';
 import { CONNECTION, HostServers, type ConnectionState } from './host-servers.ts';
@@ -297,7 +303,7 @@ export class EdgeServer {
       this.#save();
       return true;
     } catch (err) {
-      if (isUnavailable(err)) return this.#reached(err);
+      if (isStoreUnavailable(err)) return this.#reached(err);
       this.#log.error({ err }, 'revocation update failed, rebuilding instead');
       return false;
     }
@@ -320,7 +326,7 @@ export class EdgeServer {
     } catch (err) {
       // The last good snapshot stays in service: an invalid configuration never reaches the
       // data plane, and an unreachable store is retried by the version poll.
-      if (isUnavailable(err)) return void this.#reached(err);
+      if (isStoreUnavailable(err)) return void this.#reached(err);
       this.#log.error({ err, changed }, 'configuration rejected, keeping the previous one');
     }
   }
@@ -352,7 +358,7 @@ export class EdgeServer {
           'configuration store unreachable, serving the last good configuration',
         );
       }
-    } else if (!reachable && !isUnavailable(err)) {
+    } else if (!reachable && !isStoreUnavailable(err)) {
       this.#log.warn({ err }, 'reading the configuration version failed');
     }
     return false;
@@ -406,7 +412,7 @@ async function firstConfiguration(
       fromCopy: false,
     };
   } catch (err) {
-    if (options.localCopy === undefined || !isUnavailable(err)) throw err;
+    if (options.localCopy === undefined || !isStoreUnavailable(err)) throw err;
     let copy;
     try {
       copy = await loadLocalCopy(options.localCopy);
@@ -424,11 +430,6 @@ async function firstConfiguration(
     );
     return { built: await buildFromData(copy.data, options.certificates), fromCopy: true };
   }
-}
-
-/** Whether `err` says the store could not be reached, as opposed to a bad configuration. */
-function isUnavailable(err: unknown): boolean {
-  return err instanceof StoreError && err.code === StoreErrorCode.Unavailable;
 }
 
 /**

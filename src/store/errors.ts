@@ -24,6 +24,11 @@ export class StoreError extends Error {
   }
 }
 
+/** Whether `err` says the database cannot be reached now, as opposed to refusing a change. */
+export function isStoreUnavailable(err: unknown): boolean {
+  return err instanceof StoreError && err.code === StoreErrorCode.Unavailable;
+}
+
 export function notFound(type: string, id: string): StoreError {
   return new StoreError(StoreErrorCode.NotFound, `${type} ${id} does not exist`);
 }
