@@ -71,7 +71,7 @@ export function serveCommand(version: string): Command {
     )
     .option(
       '--edge-timeout <seconds>',
-      'silence after which an edge stops counting (env PORTCULLIS_EDGE_TIMEOUT_SECONDS; default 30)',
+      'seconds of silence before an edge stops counting (env PORTCULLIS_EDGE_TIMEOUT_SECONDS)',
     )
     .option('--edge-name <name>', 'how an edge names itself (env PORTCULLIS_EDGE_NAME)')
     .option('--no-demo', 'do not create the demo zone in a new data directory')

@@ -93,7 +93,7 @@ describe('control plane and three edges on PostgreSQL', { timeout: 240_000 }, ()
     }
   });
 
-  test('the other edges serve on while one is killed, and the restarted one catches up', async () => {
+  test('the others serve on while one edge is killed; the restarted one catches up', async () => {
     const [first, second, third] = d.edges as [Edge, Edge, Edge];
     let served = 0;
     const failures: string[] = [];
@@ -126,7 +126,7 @@ describe('control plane and three edges on PostgreSQL', { timeout: 240_000 }, ()
     await until(d.edges[2], 200);
   });
 
-  test('with PostgreSQL stopped for 30 s the edges serve on, then apply what changes after', async () => {
+  test('with PostgreSQL stopped for 30 s the edges serve on, then catch up', async () => {
     pg.stop();
     const stoppedAt = Date.now();
     for (const edge of d.edges) assert.equal(await status(edge, true), 200);

@@ -47,7 +47,7 @@ test('an edge leaves the schema to the control plane, and says so when it is mis
   }
 });
 
-test('every role in one process on PostgreSQL serves the demo and settles a revocation', async () => {
+test('all roles in one process on PostgreSQL serve the demo and settle revocations', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'portcullis-pg-all-'));
   const token = `pc_${randomBytes(24).toString('hex')}`;
   const p = await startServe(['--data-dir', dataDir], {

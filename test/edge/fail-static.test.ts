@@ -138,7 +138,7 @@ describe('an edge whose store is unreachable', () => {
     }
   });
 
-  test('without a copy, an edge that cannot reach its store says why and does not start', async () => {
+  test('without a copy, an edge that cannot reach its store says why and stops', async () => {
     const down = unreachableUntilOpened(h.store);
     const missing = join(h.dir, 'nothing-here.json');
     await assert.rejects(

@@ -105,7 +105,7 @@ export function postgresContract(kit: PostgresTestKit): void {
       }
     });
 
-    test('a connection closed by the server between two queries fails only its transaction', async () => {
+    test('a connection closed between two queries fails only its transaction', async () => {
       const schema = kit.freshSchema();
       const store = await kit.open(schema, { applicationName: schema });
       try {

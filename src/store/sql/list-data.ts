@@ -4,7 +4,8 @@ import type { ListItem, ListOperation, Page, RuleList } from '../types.ts';
 import { RulesetData } from './ruleset-data.ts';
 import { limits } from '../records.ts';
 
-const LIST_SELECT = `SELECT l.*, (SELECT COUNT(*) FROM list_items i WHERE i.list_id = l.id) AS num_items
+const LIST_SELECT = `SELECT l.*,
+  (SELECT COUNT(*) FROM list_items i WHERE i.list_id = l.id) AS num_items
   FROM lists l`;
 
 /**

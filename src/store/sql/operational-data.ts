@@ -12,8 +12,8 @@ import { toJson } from './rows.ts';
 import { limits } from '../records.ts';
 
 /**
- * Tokens, the audit log and edge reports: records that are not edge configuration, so they never bump the
- * configuration version.
+ * Tokens, the audit log and edge reports: records that are not edge configuration, so they
+ * never bump the configuration version.
  */
 export abstract class OperationalData extends EventData {
   async createApiToken(input: NewApiToken): Promise<ApiToken> {
